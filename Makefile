@@ -1,0 +1,66 @@
+# The course's verbs. On a fresh machine with Python 3 and make:
+#   make lab    set up .venv and open the course in JupyterLab
+#   make test   set up .venv with the test extra and run every test
+# Installs rerun only when pyproject.toml changes (stamp files in .venv).
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+# JupyterLab refuses to run as root unless told to; only pass the flag when needed.
+ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
+
+.PHONY: lab test strip check-notebooks offline-assets pins bench screenshots site clean help
+
+help:
+	@echo "make lab          set up and open the course in JupyterLab"
+	@echo "make test         set up and run every test (unit, notebooks, browser)"
+	@echo "make strip        execute lessons and store them without outputs (except checked cells)"
+	@echo "make offline-assets  fetch Leaflet and jQuery from npm so maps work without internet"
+	@echo "make pins         regenerate binder/requirements.txt from pyproject.toml"
+	@echo "make bench        print the performance benchmark and write docs/benchmarks.md"
+	@echo "make site         build the static course site in _site/"
+	@echo "make screenshots  regenerate the README screenshots"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-runtime
+
+# Leaflet and jQuery from the npm registry into a git-ignored folder; maps inline them
+# when offline=True. Optional for students (maps still work online), needed by the map
+# browser tests.
+.offline/node_modules/leaflet/dist/leaflet.js:
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js to fetch offline map assets"; exit 1; }
+	mkdir -p .offline
+	npm install --silent --no-audit --no-fund --prefix .offline leaflet@1.9.4 jquery@3.7.1
+
+offline-assets: .offline/node_modules/leaflet/dist/leaflet.js
+
+lab: $(VENV)/.installed-runtime
+	-@$(MAKE) --no-print-directory offline-assets
+	@echo "Opening the course: the URL with its token is printed below (localhost only)."
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) lessons/00_start_here.ipynb
+
+test: $(VENV)/.installed-test offline-assets
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check-notebooks: $(VENV)/.installed-runtime
+	$(BIN)/python tests/notebook_standards.py check lessons/*.ipynb
+
+strip: $(VENV)/.installed-test
+	$(BIN)/python tests/notebook_standards.py strip --execute lessons/*.ipynb
+
+pins: $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet 'uv>=0.4'
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --no-header --quiet -o binder/requirements.txt
+
+clean:
+	rm -rf $(VENV) .offline _site test-artifacts

@@ -1,0 +1,42 @@
+"""Allies at Odds: the helpers the lessons call.
+
+Importing this package is cheap on purpose: it does not import pandas, matplotlib,
+folium or ipywidgets. Each submodule imports what it needs:
+
+- ``helpers.data``      load the course datasets and cite them
+- ``helpers.geo``       geodesic distances, circles and coordinate formats
+- ``helpers.maps``      folium maps built from the datasets
+- ``helpers.charts``    matplotlib charts and chart widgets
+- ``helpers.timeline``  the interactive timeline over the events dataset
+- ``helpers.positions`` each government's position, side by side
+- ``helpers.models``    the alliance-theory model of the theory lab
+- ``helpers.factcheck`` the source-critique claim checker
+- ``helpers.quiz``      quizzes from the question banks, and saved progress
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers.errors import CourseError, install_friendly_errors
+
+__version__ = "0.1.0"
+
+#: Folder of this package; every data path is resolved from here, never from the
+#: current directory, so lessons run the same from any folder.
+PACKAGE_DIR = Path(__file__).resolve().parent
+COURSE_DIR = PACKAGE_DIR.parent
+DATASETS_DIR = COURSE_DIR / "datasets"
+QUIZ_DIR = DATASETS_DIR / "quizzes"
+LESSONS_DIR = COURSE_DIR / "lessons"
+
+__all__ = [
+    "COURSE_DIR",
+    "CourseError",
+    "DATASETS_DIR",
+    "LESSONS_DIR",
+    "PACKAGE_DIR",
+    "QUIZ_DIR",
+    "__version__",
+]
+
+install_friendly_errors()

@@ -1,0 +1,226 @@
+"""Notebook standards for the course's lessons: check them, and put notebooks into form.
+
+Usage::
+
+    python tests/notebook_standards.py check lessons/*.ipynb
+    python tests/notebook_standards.py strip [--execute] lessons/*.ipynb
+
+A lesson is in form when
+- it is valid nbformat 4 JSON with kernelspec ``python3``;
+- its metadata carries ``lesson`` with ``number``, ``title``, ``objectives`` (list),
+  ``minutes`` (int) and ``prerequisites`` (list);
+- its text has the sections Overview, Key points, What's next and Sources (level-2
+  headings), and the Overview states the objectives and time;
+- no code cell keeps outputs or an execution count, except cells marked
+  ``# NBVAL_CHECK_OUTPUT`` (or tagged ``nbval-check-output``), whose outputs are
+  small plain-text expected results: no images, HTML, widget views or errors;
+- there is no widget state in the notebook metadata.
+
+``strip`` (optionally after executing the notebook in a fresh kernel, in the
+notebook's own folder) removes everything the check forbids and keeps the
+checked cells' text outputs with their execution counts, which nbval needs to
+compare them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+CHECK_MARK = "NBVAL_CHECK_OUTPUT"
+CHECK_TAG = "nbval-check-output"
+REQUIRED_METADATA = {
+    "number": str,
+    "title": str,
+    "objectives": list,
+    "minutes": int,
+    "prerequisites": list,
+}
+REQUIRED_SECTIONS = ("Overview", "Key points", "What's next", "Sources")
+TEXT_OUTPUT_TYPES = {"stream", "execute_result"}
+MAX_CHECKED_OUTPUT_CHARS = 4000
+
+
+def is_checked(cell: dict) -> bool:
+    """True when nbval is meant to compare this cell's stored output."""
+    src = "".join(cell.get("source", ""))
+    return CHECK_MARK in src or CHECK_TAG in cell.get("metadata", {}).get("tags", [])
+
+
+def _headings(nb: dict) -> list[str]:
+    found = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for line in "".join(cell.get("source", "")).splitlines():
+            m = re.match(r"^##\s+(.+?)\s*$", line)
+            if m:
+                found.append(m.group(1).replace("\u2019", "'"))
+    return found
+
+
+def _overview_text(nb: dict) -> str:
+    text, inside = [], False
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        for line in "".join(cell.get("source", "")).splitlines():
+            if re.match(r"^##\s+", line):
+                inside = line.strip().lstrip("#").strip().startswith("Overview")
+                continue
+            if inside:
+                text.append(line)
+    return "\n".join(text)
+
+
+def check_notebook(path: Path) -> list[str]:
+    """Return the problems found in one lesson notebook (empty when it is in form)."""
+    problems: list[str] = []
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return [f"{path}: not readable as notebook JSON ({exc})"]
+    if nb.get("nbformat") != 4:
+        problems.append(f"{path}: nbformat is {nb.get('nbformat')!r}, expected 4")
+    meta = nb.get("metadata", {})
+    if meta.get("kernelspec", {}).get("name") != "python3":
+        problems.append(f"{path}: kernelspec name must be 'python3'")
+    if "widgets" in meta:
+        problems.append(f"{path}: notebook metadata keeps widget state (run make strip)")
+    lesson = meta.get("lesson")
+    if not isinstance(lesson, dict):
+        problems.append(f"{path}: metadata has no 'lesson' entry (title, objectives, minutes, prerequisites)")
+    else:
+        for key, kind in REQUIRED_METADATA.items():
+            value = lesson.get(key)
+            empty = value in ("", []) and key != "prerequisites"
+            if not isinstance(value, kind) or empty:
+                problems.append(f"{path}: lesson metadata '{key}' missing or not a {kind.__name__}")
+        number = lesson.get("number")
+        if isinstance(number, str) and not Path(path).name.startswith(number + "_"):
+            problems.append(f"{path}: lesson number {number!r} does not match the file name")
+    headings = _headings(nb)
+    for section in REQUIRED_SECTIONS:
+        if not any(h.startswith(section) for h in headings):
+            problems.append(f"{path}: no '## {section}' section")
+    overview = _overview_text(nb).lower()
+    if overview and ("minute" not in overview or "objective" not in overview and "you will" not in overview):
+        problems.append(f"{path}: the Overview must state the objectives and the time in minutes")
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            if cell.get("attachments"):
+                problems.append(f"{path}: cell {i} has attachments (ship images as files with alt text)")
+            continue
+        outputs = cell.get("outputs", [])
+        if not is_checked(cell):
+            if outputs:
+                problems.append(f"{path}: cell {i} keeps outputs (only checked cells may; run make strip)")
+            if cell.get("execution_count") is not None:
+                problems.append(f"{path}: cell {i} keeps an execution count (run make strip)")
+            continue
+        if cell.get("execution_count") is None:
+            problems.append(f"{path}: checked cell {i} has no execution count, so nbval would not compare it")
+        if not outputs:
+            problems.append(f"{path}: checked cell {i} has no stored output to compare")
+        size = 0
+        for out in outputs:
+            if out.get("output_type") not in TEXT_OUTPUT_TYPES:
+                problems.append(f"{path}: checked cell {i} stores a {out.get('output_type')} output")
+                continue
+            data = out.get("data", {})
+            extra = set(data) - {"text/plain"}
+            if extra:
+                problems.append(f"{path}: checked cell {i} stores {sorted(extra)} (plain text only)")
+            text = out.get("text", "") if out.get("output_type") == "stream" else data.get("text/plain", "")
+            size += len("".join(text))
+        if size > MAX_CHECKED_OUTPUT_CHARS:
+            problems.append(f"{path}: checked cell {i} stores {size} characters of output (keep it small)")
+    return problems
+
+
+def strip_notebook(nb: dict) -> dict:
+    """Return the notebook in committed form (see the module docstring)."""
+    nb = dict(nb)
+    meta = dict(nb.get("metadata", {}))
+    meta.pop("widgets", None)
+    nb["metadata"] = meta
+    cells = []
+    for cell in nb.get("cells", []):
+        cell = dict(cell)
+        cell_meta = dict(cell.get("metadata", {}))
+        for key in ("execution", "collapsed", "scrolled"):
+            cell_meta.pop(key, None)
+        cell["metadata"] = cell_meta
+        if cell.get("cell_type") == "code":
+            if is_checked(cell):
+                kept = []
+                for out in cell.get("outputs", []):
+                    if out.get("output_type") == "stream":
+                        kept.append(out)
+                    elif out.get("output_type") == "execute_result" and "text/plain" in out.get("data", {}):
+                        kept.append(
+                            {
+                                "output_type": "execute_result",
+                                "execution_count": cell.get("execution_count"),
+                                "data": {"text/plain": out["data"]["text/plain"]},
+                                "metadata": {},
+                            }
+                        )
+                cell["outputs"] = kept
+            else:
+                cell["outputs"] = []
+                cell["execution_count"] = None
+        cells.append(cell)
+    nb["cells"] = cells
+    return nb
+
+
+def execute_notebook(path: Path, timeout: int = 300) -> dict:
+    """Run the notebook top to bottom in a fresh python3 kernel, in its own folder."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(str(path), as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(Path(path).parent)}}
+    )
+    client.execute()
+    return json.loads(nbformat.writes(nb))
+
+
+def write_notebook(path: Path, nb: dict) -> None:
+    Path(path).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    check_p = sub.add_parser("check", help="report notebooks that are not in form")
+    check_p.add_argument("paths", nargs="+", type=Path)
+    strip_p = sub.add_parser("strip", help="put notebooks into committed form")
+    strip_p.add_argument("--execute", action="store_true", help="run each notebook first")
+    strip_p.add_argument("paths", nargs="+", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "check":
+        problems = [p for path in args.paths for p in check_notebook(path)]
+        for p in problems:
+            print(p)
+        print(f"{len(args.paths)} notebooks checked, {len(problems)} problems")
+        return 1 if problems else 0
+
+    for path in args.paths:
+        if args.execute:
+            print(f"executing {path} ...", flush=True)
+            nb = execute_notebook(path)
+        else:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+        write_notebook(path, strip_notebook(nb))
+        print(f"stripped {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
