@@ -1,0 +1,135 @@
+"""The course itself: its lessons and their metadata, the source article, the set-up check.
+
+One place reads the lessons' metadata, so the syllabus in lesson 00, the README
+check and the static site all agree.
+"""
+from __future__ import annotations
+
+import html
+import json
+import platform
+from importlib import metadata as _pkg_metadata
+
+from helpers import LESSONS_DIR
+from helpers.display import WithFallback
+
+#: The news article the course grows out of. Third-party text: cite it, never copy it.
+ARTICLE = {
+    "title": "Fractures opening across democratic Northeast Asia defense front",
+    "publisher": "Asia Times",
+    "date": "January 2019",
+    "date_note": "The page's own references ('On Saturday', 'On Monday') place it at about 28-29 January 2019 (inferred).",
+    "url": "https://asiatimes.com/2019/01/fractures-opening-across-democratic-northeast-asia-defense-front/",
+}
+
+#: The article's five themes and the lessons that treat each of them.
+ARTICLE_THEMES = [
+    ("The missing Japan-South Korea link in the US-led front", ["01", "06", "08"]),
+    ("History: colonial rule, the 1965 settlement, comfort women, forced labour", ["02"]),
+    ("The islets: Dokdo/Takeshima (Liancourt Rocks) and the sea's name", ["03"]),
+    ("Security ties fracturing: flags, radar, flybys, cancelled visits", ["04"]),
+    ("Who pays for US troops in South Korea", ["05"]),
+]
+
+PACKAGES_TO_REPORT = ("ipywidgets", "jupyterlab_widgets", "folium", "pandas", "matplotlib", "jupyterlab", "notebook")
+
+
+def article_citation() -> str:
+    """Return the full citation line of the source article."""
+    a = ARTICLE
+    return f'{a["publisher"]}, "{a["title"]}", {a["date"]}. {a["url"]}'
+
+
+def lessons() -> list[dict]:
+    """Return each lesson's metadata (number, title, minutes, objectives, file), in order."""
+    found = []
+    for path in sorted(LESSONS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        with path.open(encoding="utf-8") as fh:
+            meta = json.load(fh).get("metadata", {}).get("lesson", {})
+        found.append({**meta, "file": path.name})
+    return found
+
+
+def syllabus_text() -> str:
+    """Return the syllabus as plain text: one line per lesson with its time."""
+    rows = lessons()
+    lines = [f"{m.get('number', '??')}  {m.get('title', m['file'])}  ({m.get('minutes', '?')} min)" for m in rows]
+    total = sum(m.get("minutes", 0) for m in rows)
+    lines.append(f"{len(rows)} lessons, {total} minutes in all")
+    return "\n".join(lines)
+
+
+def versions() -> dict[str, str]:
+    """Return the versions of Python and of the packages the lessons rely on."""
+    found = {"python": platform.python_version()}
+    for name in PACKAGES_TO_REPORT:
+        try:
+            found[name] = _pkg_metadata.version(name)
+        except _pkg_metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def environment_report() -> str:
+    """Return a plain-text report of the set-up, with advice for anything missing."""
+    found = versions()
+    lines = [f"{name:<20} {version}" for name, version in found.items()]
+    missing = [n for n, v in found.items() if v == "not installed"]
+    if missing:
+        lines.append(
+            f"Missing: {', '.join(missing)}. From the course folder run `make lab`, "
+            "or `pip install -e .`, then restart the kernel."
+        )
+    else:
+        lines.append("Everything the lessons need is installed.")
+    return "\n".join(lines)
+
+
+WIDGET_CHECK_FALLBACK = (
+    "<div role='alert'><strong>Interactive widgets are not running here.</strong> "
+    "You are seeing this text instead of a button. Quizzes and sliders in this course need them. "
+    "Open the course in JupyterLab or Notebook 7 (<code>make lab</code>, Binder, or your JupyterHub), "
+    "then restart the kernel and run this cell again. If you are already in JupyterLab, the "
+    "<code>jupyterlab_widgets</code> extension is missing from the environment that runs JupyterLab: "
+    "install the course there with <code>pip install -e .</code> and reload the page.</div>"
+)
+
+
+def widget_check():
+    """Return a test widget for lesson 00: a button that answers when clicked.
+
+    Where widgets cannot render, the same output shows advice instead.
+    """
+    import ipywidgets as widgets
+
+    button = widgets.Button(description="Click me", tooltip="Test that widgets respond", icon="check")
+    answer = widgets.HTML(value="<span role='status'>Not clicked yet.</span>")
+    clicks = []
+
+    def on_click(_):
+        clicks.append(1)
+        times = "once" if len(clicks) == 1 else f"{len(clicks)} times"
+        answer.value = f"<span role='status'>Widgets work: the kernel heard you click ({times}).</span>"
+
+    button.on_click(on_click)
+    return WithFallback(
+        widgets.HBox([button, answer]),
+        WIDGET_CHECK_FALLBACK,
+        "Widget check: a button that answers when clicked (widgets are not rendered here).",
+    )
+
+
+def themes_html() -> str:
+    """Return the article's themes and the lessons that treat them, as an HTML table."""
+    titles = {m.get("number"): m.get("title", "") for m in lessons()}
+    rows = "".join(
+        f"<tr><td>{html.escape(theme)}</td><td>"
+        + ", ".join(html.escape(f"{n} {titles.get(n, '')}".strip()) for n in nums)
+        + "</td></tr>"
+        for theme, nums in ARTICLE_THEMES
+    )
+    return (
+        "<table><caption>The article's themes and where the course treats them</caption>"
+        "<thead><tr><th scope='col'>Theme</th><th scope='col'>Lessons</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )

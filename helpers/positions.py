@@ -1,0 +1,170 @@
+"""Each government's position on a contested question, side by side.
+
+The positions live in the ``claims`` dataset, one row per aspect of a topic, with
+Tokyo's and Seoul's official positions in neutral words and a source for each.
+The two governments are always shown in the same order (alphabetical: Japan,
+then South Korea) so that neither is framed as the answer to the other.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+
+from helpers.data import cite, load_dataset
+from helpers.display import WithFallback
+from helpers.errors import CourseError
+
+SIDES = (
+    ("japan", "Japan's government (Tokyo)"),
+    ("korea", "South Korea's government (Seoul)"),
+)
+
+
+def topics() -> list[str]:
+    """Return the topics that have positions recorded, in dataset order."""
+    return list(dict.fromkeys(load_dataset("claims")["topic"]))
+
+
+def positions_table(topic: str):
+    """Return the rows of ``claims`` for one topic (a DataFrame), or raise a CourseError."""
+    claims = load_dataset("claims")
+    rows = claims[claims["topic"] == topic]
+    if rows.empty:
+        known = topics()
+        close = difflib.get_close_matches(str(topic), known, n=3)
+        hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise CourseError(
+            f"No positions are recorded for the topic {topic!r}.{hint}\n"
+            f"Known topics: {', '.join(known)}."
+        )
+    return rows.reset_index(drop=True)
+
+
+def _source_cell(text) -> str:
+    return html.escape(str(text)) if text is not None and str(text) != "nan" else "not recorded"
+
+
+def positions_html(topic: str) -> str:
+    """Return an accessible HTML table: one row per aspect, one column per government."""
+    rows = positions_table(topic)
+    head = "".join(f'<th scope="col" style="text-align:left;width:40%">{html.escape(label)}</th>' for _, label in SIDES)
+    body = []
+    for _, row in rows.iterrows():
+        cells = "".join(
+            f'<td style="text-align:left;vertical-align:top">{html.escape(str(row[f"{side}_position"]))}'
+            f'<br><small>Source: {_source_cell(row[f"{side}_source"])}</small></td>'
+            for side, _ in SIDES
+        )
+        body.append(
+            f'<tr><th scope="row" style="text-align:left;vertical-align:top">{html.escape(str(row["aspect"]))}</th>{cells}</tr>'
+        )
+    caption = f"Positions on: {html.escape(_topic_title(topic))}. Each cell is our summary of that government's stated position."
+    return (
+        '<table class="allies-positions" style="border-collapse:collapse;width:100%">'
+        f'<caption style="caption-side:top;text-align:left;font-weight:bold">{caption}</caption>'
+        f'<thead><tr><th scope="col" style="text-align:left">Aspect</th>{head}</tr></thead>'
+        f'<tbody>{"".join(body)}</tbody></table>'
+        f"<p><small>{html.escape(cite('claims'))}</small></p>"
+    )
+
+
+def positions_text(topic: str) -> str:
+    """Return the same content as plain text (for screen readers, print-outs and tests)."""
+    rows = positions_table(topic)
+    lines = [f"Positions on: {_topic_title(topic)}"]
+    for _, row in rows.iterrows():
+        lines.append(f"- {row['aspect']}")
+        for side, label in SIDES:
+            lines.append(f"    {label}: {row[f'{side}_position']}")
+    return "\n".join(lines)
+
+
+def _topic_title(topic: str) -> str:
+    return topic.replace("_", " ")
+
+
+class _Positions:
+    """Display object: HTML where HTML renders, plain text elsewhere."""
+
+    def __init__(self, topic: str):
+        self.topic = topic
+        positions_table(topic)  # fail early, with the friendly message
+
+    def _repr_html_(self) -> str:
+        return positions_html(self.topic)
+
+    def __repr__(self) -> str:
+        return positions_text(self.topic)
+
+
+def show_positions(topic: str):
+    """Return a display object for both governments' positions on ``topic``.
+
+    Put it last in a cell (or pass it to ``display``): it renders as a table.
+    """
+    return _Positions(topic)
+
+
+def compare_accounts(topic: str):
+    """Return a widget that steps through a topic's aspects, one account at a time.
+
+    Students choose an aspect, read one government's account, then the other's,
+    and only then both side by side: the order in which they meet the accounts is
+    their own choice. Where widgets do not render, the full table is shown instead.
+    """
+    import ipywidgets as widgets
+
+    rows = positions_table(topic)
+    aspects = list(rows["aspect"])
+    aspect_pick = widgets.Dropdown(
+        options=[(f"{i + 1}. {a}", i) for i, a in enumerate(aspects)],
+        value=0,
+        description="Aspect",
+        description_tooltip="Choose which part of the incident to compare",
+        layout=widgets.Layout(width="auto"),
+    )
+    view_pick = widgets.ToggleButtons(
+        options=[("Japan's account", "japan"), ("South Korea's account", "korea"), ("Both, side by side", "both")],
+        value="japan",
+        description="Show",
+        tooltips=["Tokyo's account only", "Seoul's account only", "Both accounts next to each other"],
+    )
+    prev_button = widgets.Button(description="Previous aspect", tooltip="Go to the previous aspect")
+    next_button = widgets.Button(description="Next aspect", tooltip="Go to the next aspect")
+    panel = widgets.HTML()
+    status = widgets.HTML()
+
+    def render(*_):
+        i = aspect_pick.value
+        row = rows.iloc[i]
+        status.value = f"<p role='status'>Aspect {i + 1} of {len(aspects)}: <strong>{html.escape(str(row['aspect']))}</strong></p>"
+        shown = [s for s in SIDES if view_pick.value in (s[0], "both")]
+        cells = "".join(
+            f'<div style="flex:1;min-width:14em;border:1px solid #999;padding:0.5em">'
+            f"<strong>{html.escape(label)} says</strong><p>{html.escape(str(row[f'{side}_position']))}</p>"
+            f"<small>Source: {_source_cell(row[f'{side}_source'])}</small></div>"
+            for side, label in shown
+        )
+        note = row.get("note")
+        note_html = f"<p><em>Note: {html.escape(str(note))}</em></p>" if note is not None and str(note) not in ("", "nan", "<NA>") else ""
+        panel.value = f'<div style="display:flex;gap:1em;flex-wrap:wrap">{cells}</div>{note_html}'
+        prev_button.disabled = i == 0
+        next_button.disabled = i == len(aspects) - 1
+
+    def step(delta):
+        def handler(_):
+            aspect_pick.value = min(max(aspect_pick.value + delta, 0), len(aspects) - 1)
+
+        return handler
+
+    aspect_pick.observe(render, names="value")
+    view_pick.observe(render, names="value")
+    prev_button.on_click(step(-1))
+    next_button.on_click(step(+1))
+    render()
+    box = widgets.VBox(
+        [aspect_pick, view_pick, status, panel, widgets.HBox([prev_button, next_button])],
+        layout=widgets.Layout(width="100%"),
+    )
+    return WithFallback(box, positions_html(topic), positions_text(topic))
+
