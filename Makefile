@@ -60,7 +60,7 @@ strip: $(VENV)/.installed-test
 
 pins: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet 'uv>=0.4'
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --no-header --quiet -o binder/requirements.txt
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --custom-compile-command 'make pins' --quiet -o binder/requirements.txt
 
 clean:
 	rm -rf $(VENV) .offline _site test-artifacts

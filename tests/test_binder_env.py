@@ -1,0 +1,169 @@
+"""The Binder environment in binder/ is complete, pinned, and runs the course.
+
+- repo2docker (without Docker: ``--no-build --debug``) accepts the repository and its
+  generated Dockerfile installs binder/requirements.txt and runs binder/postBuild;
+- the pins name every runtime dependency of pyproject.toml with one exact version that
+  satisfies the range pyproject.toml asks for;
+- (slow) a fresh virtual environment made exactly from the pins, plus the course package
+  installed the way postBuild installs it, runs every lesson under nbval.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parents[1]
+BINDER = ROOT / "binder"
+REQUIREMENTS = BINDER / "requirements.txt"
+PIN_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)\s*(;.*)?$")
+
+
+def lessons() -> list[Path]:
+    return sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+
+
+def runtime_requirements() -> list[Requirement]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return [Requirement(r) for r in data["project"]["dependencies"]]
+
+
+def read_pins(path: Path = REQUIREMENTS) -> dict[str, Version]:
+    """Map canonical package name -> pinned version; fail on anything that is not a pin."""
+    pins: dict[str, Version] = {}
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        m = PIN_LINE.match(line)
+        assert m, f"{path.name} line {n} is not an exact pin (name==version): {raw!r}"
+        name = canonicalize_name(m.group(1))
+        assert name not in pins, f"{path.name} pins {name} twice (line {n})"
+        pins[name] = Version(m.group(3))
+    return pins
+
+
+def repo2docker_dockerfile() -> str:
+    exe = Path(sys.executable).with_name("jupyter-repo2docker")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "repo2docker"]
+    proc = subprocess.run(
+        [*cmd, "--no-build", "--debug", str(ROOT)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert proc.returncode == 0, f"repo2docker failed:\n{proc.stdout}\n{proc.stderr}"
+    return proc.stdout + proc.stderr
+
+
+def test_binder_files_exist_and_are_usable():
+    assert REQUIREMENTS.is_file(), "binder/requirements.txt is missing: run `make pins`"
+    assert (BINDER / "runtime.txt").read_text().strip() == "python-3.11"
+    post = BINDER / "postBuild"
+    assert post.is_file() and os.access(post, os.X_OK), "binder/postBuild must be executable"
+    text = post.read_text()
+    assert text.startswith("#!"), "postBuild needs a shebang line"
+    assert re.search(r"pip install --no-deps -e \.", text), (
+        "postBuild must install the course package (without re-resolving dependencies)"
+    )
+
+
+def test_repo2docker_uses_requirements_runtime_and_postbuild():
+    out = repo2docker_dockerfile()
+    assert "python=3.11" in out, "repo2docker did not pick Python 3.11 from runtime.txt"
+    assert re.search(r"pip install .*-r \"?binder/requirements\.txt", out), (
+        "the Dockerfile does not install binder/requirements.txt"
+    )
+    assert "./binder/postBuild" in out, "the Dockerfile does not run binder/postBuild"
+    # the requirements are installed before postBuild runs
+    assert out.index("binder/requirements.txt") < out.index("./binder/postBuild")
+
+
+def test_pins_cover_and_satisfy_every_runtime_dependency():
+    pins = read_pins()
+    problems = []
+    for req in runtime_requirements():
+        if req.marker is not None and not req.marker.evaluate({"python_version": "3.11"}):
+            continue
+        name = canonicalize_name(req.name)
+        if name not in pins:
+            problems.append(f"{req.name} is a runtime dependency but is not pinned")
+        elif not req.specifier.contains(pins[name], prereleases=True):
+            problems.append(f"{req.name}=={pins[name]} does not satisfy pyproject's {req}")
+    assert not problems, "binder/requirements.txt is stale (run `make pins`):\n" + "\n".join(problems)
+
+
+def test_pins_do_not_carry_local_paths_or_indexes():
+    text = REQUIREMENTS.read_text(encoding="utf-8")
+    for bad in ("file://", "--index-url", "--extra-index-url", "--find-links", "/opt/", "-e "):
+        assert bad not in text, f"binder/requirements.txt contains {bad!r}, which Binder cannot use"
+
+
+def test_read_pins_rejects_ranges(tmp_path):
+    # guards the guard: a loose requirement must not pass as a pin
+    f = tmp_path / "requirements.txt"
+    f.write_text("pandas>=2.0\n")
+    with pytest.raises(AssertionError, match="not an exact pin"):
+        read_pins(f)
+
+
+@pytest.mark.slow
+def test_fresh_env_from_pins_runs_every_lesson(tmp_path):
+    found = lessons()
+    assert found, "no lessons/NN_*.ipynb found"
+    venv = tmp_path / "binder-venv"
+    py = venv / "bin" / "python"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "PYTHON", "VIRTUAL_ENV"))}
+    env.update(
+        PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        VIRTUAL_ENV=str(venv),
+        PYTHONNOUSERSITE="1",
+        ALLIES_PROGRESS_FILE=str(tmp_path / "progress.json"),
+        MPLBACKEND="Agg",
+        JUPYTER_PLATFORM_DIRS="1",
+    )
+
+    def run(cmd, timeout, **kw):
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout, **kw)
+        assert proc.returncode == 0, f"{' '.join(map(str, cmd))} failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}"
+        return proc
+
+    t0 = time.perf_counter()
+    run([sys.executable, "-m", "venv", str(venv)], 120)
+    # the pins are both the requirements and the constraints: pytest and nbval may
+    # add packages, never move a pinned one
+    run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-r", str(REQUIREMENTS), "-c", str(REQUIREMENTS), "pytest", "nbval"], 900)
+    t_install = time.perf_counter() - t0
+    run(["bash", str(BINDER / "postBuild")], 300, cwd=ROOT)  # exactly what Binder runs
+    t_post = time.perf_counter() - t0 - t_install
+
+    freeze = run([str(py), "-m", "pip", "list", "--format=freeze"], 60).stdout
+    installed = {canonicalize_name(n): v for n, v in re.findall(r"^([^=\s]+)==(\S+)$", freeze, re.M)}
+    moved = {n: (str(v), installed.get(n)) for n, v in read_pins().items()
+             if installed.get(n) is None or Version(installed[n]) != v}
+    assert not moved, f"installed versions differ from the pins (pin, installed): {moved}"
+    where = run([str(py), "-c", "import helpers; print(helpers.COURSE_DIR)"], 60, cwd=tmp_path).stdout
+    assert Path(where.strip()) == ROOT, "postBuild did not make `import helpers` resolve to this repository"
+
+    t1 = time.perf_counter()
+    proc = subprocess.run(
+        [str(py), "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
+         "-q", "-o", "addopts=", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
+         *[str(p.relative_to(ROOT)) for p in found]],
+        env=env, capture_output=True, text=True, timeout=1500, cwd=ROOT,
+    )
+    t_lessons = time.perf_counter() - t1
+    print(f"\nbinder env: venv+pins {t_install:.0f} s, postBuild {t_post:.0f} s, "
+          f"{len(found)} lessons under nbval {t_lessons:.0f} s, total {time.perf_counter() - t0:.0f} s")
+    assert proc.returncode == 0, f"lessons failed in the pinned env:\n{proc.stdout[-8000:]}\n{proc.stderr[-3000:]}"
+    assert re.search(r"\d+ passed", proc.stdout)
+    shutil.rmtree(venv, ignore_errors=True)
