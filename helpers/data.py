@@ -1,0 +1,445 @@
+"""Load the course datasets, check them against their descriptor, and cite them.
+
+Every dataset is a CSV file in ``datasets/`` described by ``datasets/datapackage.json``
+(a Frictionless Data Package). :func:`load_dataset` reads a file, checks every cell
+against the resource's Table Schema with the small checker below, and returns a typed
+pandas DataFrame:
+
+============  =====================================================================
+schema type   pandas dtype
+============  =====================================================================
+``string``    ``str`` (pandas' string dtype; missing cells are ``NaN``)
+``integer``   ``int64`` when the field is required, otherwise nullable ``Int64``
+``year``      nullable ``Int64``
+``number``    ``float64`` (missing cells are ``NaN``)
+``date``      ``datetime64[ns]`` (missing cells are ``NaT``); use ``.dt.date`` for
+              date objects
+``boolean``   nullable ``boolean``
+============  =====================================================================
+
+A file that does not match its schema raises :class:`helpers.errors.DatasetError`
+naming the file, the row and column, what was expected and what was found.
+
+Loads are cached (keyed on the file's modification time), and every call returns a
+fresh copy, so a lesson may change its DataFrame freely.
+"""
+from __future__ import annotations
+
+import csv
+import difflib
+import functools
+import json
+import math
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+import helpers
+from helpers.errors import DatasetError
+
+DESCRIPTOR_NAME = "datapackage.json"
+
+__all__ = [
+    "DESCRIPTOR_NAME",
+    "cite",
+    "describe",
+    "list_datasets",
+    "load_all",
+    "load_dataset",
+]
+
+_INT_RE = re.compile(r"[+-]?\d+")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TRUE = {"true", "True", "TRUE", "1"}
+_FALSE = {"false", "False", "FALSE", "0"}
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "year": "a four-digit year",
+    "number": "a number",
+    "date": "a date written YYYY-MM-DD",
+    "boolean": "true or false",
+}
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _base(base_dir) -> Path:
+    return Path(base_dir) if base_dir is not None else Path(helpers.DATASETS_DIR)
+
+
+def _shown(path: Path, base: Path) -> str:
+    """The file as a student should see it: ``datasets/x.csv`` for the course's own files."""
+    try:
+        if base.resolve() == Path(helpers.DATASETS_DIR).resolve():
+            return "datasets/" + path.relative_to(base).as_posix()
+    except (OSError, ValueError):
+        pass
+    return str(path)
+
+
+def _restore_hint(path: Path, base: Path) -> str:
+    shown = _shown(path, base)
+    if shown.startswith("datasets/"):
+        return f"restore the course's copy with `git checkout -- {shown}`"
+    return f"restore {path.name} from the course's datasets/ folder"
+
+
+def _stamp(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+# --------------------------------------------------------------------- descriptor
+
+
+@functools.lru_cache(maxsize=16)
+def _read_descriptor(path_str: str, stamp) -> dict:
+    path = Path(path_str)
+    base = path.parent
+    shown = _shown(path, base)
+    if stamp is None:
+        raise DatasetError(
+            f"The dataset descriptor {shown} is missing, so no dataset can be checked or "
+            f"loaded. Fix: {_restore_hint(path, base)}."
+        )
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DatasetError(
+            f"{shown} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}. "
+            f"Fix that spot, or {_restore_hint(path, base)}."
+        ) from None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        raise DatasetError(
+            f"{shown} has no list of 'resources'. Fix: {_restore_hint(path, base)}."
+        )
+    for i, res in enumerate(resources, start=1):
+        fields = (res.get("schema") or {}).get("fields") if isinstance(res, dict) else None
+        if not isinstance(res, dict) or "name" not in res or "path" not in res or not fields:
+            raise DatasetError(
+                f"{shown}: resource number {i} needs a 'name', a 'path' and a schema with "
+                f"'fields'. Fix: {_restore_hint(path, base)}."
+            )
+    return descriptor
+
+
+def _descriptor(base_dir=None) -> dict:
+    path = _base(base_dir) / DESCRIPTOR_NAME
+    return _read_descriptor(str(path), _stamp(path))
+
+
+def _resource(name: str, base_dir=None) -> dict:
+    descriptor = _descriptor(base_dir)
+    by_name = {r["name"]: r for r in descriptor["resources"]}
+    if name in by_name:
+        return by_name[name]
+    if not isinstance(name, str):
+        raise DatasetError(
+            f"A dataset name must be text such as 'places', not {type(name).__name__} {name!r}."
+        )
+    close = difflib.get_close_matches(name, list(by_name), n=3, cutoff=0.5)
+    hint = (
+        "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
+        if close
+        else "Run helpers.data.list_datasets() to see every name."
+    )
+    raise DatasetError(f"There is no dataset called '{name}'. {hint}")
+
+
+# ------------------------------------------------------------------------ parsing
+
+
+def _problem(shown, row, line, column, expected, found, fix):
+    where = f"{shown}, data row {row} (line {line}), column '{column}'"
+    return DatasetError(f"{where}: expected {expected}, found {found}. Fix: {fix}.")
+
+
+def _convert(raw: str, field: dict):
+    """Turn one non-empty cell into a Python value; raise ValueError with what was expected."""
+    kind = field.get("type", "string")
+    if kind == "string":
+        return raw
+    if kind in ("integer", "year"):
+        if not _INT_RE.fullmatch(raw):
+            raise ValueError
+        return int(raw)
+    if kind == "number":
+        value = float(raw)
+        if not math.isfinite(value):
+            raise ValueError
+        return value
+    if kind == "date":
+        if not _DATE_RE.fullmatch(raw):
+            raise ValueError
+        return date.fromisoformat(raw)
+    if kind == "boolean":
+        if raw in _TRUE:
+            return True
+        if raw in _FALSE:
+            return False
+        raise ValueError
+    raise ValueError
+
+
+def _check_constraints(value, raw, field, where):
+    """Return (expected, found) when a constraint fails, else None."""
+    c = field.get("constraints") or {}
+    kind = field.get("type", "string")
+    if "enum" in c and value not in _enum_values(field):
+        allowed = ", ".join(str(v) for v in c["enum"])
+        return f"one of: {allowed}", f"'{raw}'"
+    for key, test, word in (("minimum", lambda v, m: v < m, "at least"),
+                            ("maximum", lambda v, m: v > m, "at most")):
+        if key in c:
+            limit = c[key]
+            if kind == "date":
+                limit = date.fromisoformat(limit)
+            if test(value, limit):
+                return f"a value {word} {c[key]}", f"'{raw}'"
+    if "pattern" in c and not re.fullmatch(c["pattern"], raw):
+        return f"text matching the pattern {c['pattern']}", f"'{raw}'"
+    if "minLength" in c and len(raw) < c["minLength"]:
+        return f"at least {c['minLength']} characters", f"'{raw}'"
+    if "maxLength" in c and len(raw) > c["maxLength"]:
+        return f"at most {c['maxLength']} characters", f"{len(raw)} characters"
+    return None
+
+
+def _enum_values(field):
+    kind = field.get("type", "string")
+    values = field["constraints"]["enum"]
+    if kind == "date":
+        return {date.fromisoformat(v) for v in values}
+    return set(values)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> pd.DataFrame:
+    base = Path(base_str)
+    resource = _resource(name, base)
+    path = Path(path_str)
+    shown = _shown(path, base)
+    fix_file = _restore_hint(path, base)
+    fields = resource["schema"]["fields"]
+    names = [f["name"] for f in fields]
+    missing_values = set(resource["schema"].get("missingValues", [""]))
+
+    if stamp is None:
+        raise DatasetError(
+            f"The file for dataset '{name}' is missing: {shown} does not exist. "
+            f"Fix: {fix_file}."
+        )
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            f"{shown} is not UTF-8 text (byte {exc.start}). Save it as UTF-8 CSV, or {fix_file}."
+        ) from None
+
+    reader = csv.reader(text.splitlines(keepends=True))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise DatasetError(f"{shown} is empty: it needs a header row. Fix: {fix_file}.") from None
+    header = [h.strip() for h in header]
+    if header != names:
+        missing = [n for n in names if n not in header]
+        extra = [h for h in header if h not in names]
+        if missing:
+            col = missing[0]
+            close = difflib.get_close_matches(col, extra, n=1)
+            found = f"a column '{close[0]}' instead" if close else "no such column in the header"
+            raise DatasetError(
+                f"{shown}, header (line 1), column '{col}': expected this column (the schema "
+                f"in datapackage.json lists {', '.join(names)}), found {found}. "
+                f"Fix: rename or add the column, or {fix_file}."
+            )
+        if extra:
+            raise DatasetError(
+                f"{shown}, header (line 1), column '{extra[0]}': expected only the columns "
+                f"described in datapackage.json ({', '.join(names)}), found an extra one. "
+                f"Fix: add a field for it to datapackage.json, or remove the column."
+            )
+        raise DatasetError(
+            f"{shown}, header (line 1): expected the columns in the order "
+            f"{', '.join(names)}, found {', '.join(header)}. Fix: reorder the columns, or {fix_file}."
+        )
+
+    columns = {n: [] for n in names}
+    lines = []
+    row = 0
+    for record in reader:
+        line = reader.line_num
+        if not record or all(not cell.strip() for cell in record):
+            continue  # blank line: not a data row
+        row += 1
+        if len(record) != len(names):
+            raise DatasetError(
+                f"{shown}, data row {row} (line {line}): expected {len(names)} cells, found "
+                f"{len(record)}. A comma inside text needs the whole cell in double quotes. "
+                f"Fix that line, or {fix_file}."
+            )
+        lines.append(line)
+        for field, raw in zip(fields, record):
+            col = field["name"]
+            raw = raw.strip()
+            if raw in missing_values:
+                if (field.get("constraints") or {}).get("required"):
+                    raise _problem(shown, row, line, col, "a value (this column is required)",
+                                   "an empty cell", "fill in the cell, or " + fix_file)
+                columns[col].append(None)
+                continue
+            try:
+                value = _convert(raw, field)
+            except (ValueError, OverflowError):
+                expected = _TYPE_WORDS.get(field.get("type", "string"), field.get("type"))
+                raise _problem(shown, row, line, col, expected, f"'{raw}'",
+                               "correct the cell, or " + fix_file) from None
+            failed = _check_constraints(value, raw, field, (row, line))
+            if failed:
+                raise _problem(shown, row, line, col, failed[0], failed[1],
+                               "correct the cell, or " + fix_file)
+            columns[col].append(value)
+
+    _check_unique(resource, columns, lines, shown, fix_file)
+    return _to_frame(fields, columns)
+
+
+def _check_unique(resource, columns, lines, shown, fix_file):
+    schema = resource["schema"]
+    keys = schema.get("primaryKey")
+    groups = []
+    if keys:
+        groups.append([keys] if isinstance(keys, str) else list(keys))
+    for field in schema["fields"]:
+        if (field.get("constraints") or {}).get("unique"):
+            groups.append([field["name"]])
+    for group in groups:
+        seen = {}
+        for i, key in enumerate(zip(*(columns[c] for c in group))):
+            if any(k is None for k in key):
+                if keys and group == ([keys] if isinstance(keys, str) else list(keys)):
+                    raise _problem(shown, i + 1, lines[i], ", ".join(group),
+                                   "a value (part of the primary key)", "an empty cell",
+                                   "fill in the cell")
+                continue
+            if key in seen:
+                first = seen[key]
+                shown_key = ", ".join(str(k) for k in key)
+                raise _problem(
+                    shown, i + 1, lines[i], ", ".join(group),
+                    f"a unique value (row {first + 1}, line {lines[first]} already has it)",
+                    f"'{shown_key}' again",
+                    "give the row its own id or remove the duplicate, or " + fix_file,
+                )
+            seen[key] = i
+
+
+def _to_frame(fields, columns) -> pd.DataFrame:
+    data = {}
+    for field in fields:
+        col, kind = field["name"], field.get("type", "string")
+        values = columns[col]
+        required = bool((field.get("constraints") or {}).get("required"))
+        if kind == "string":
+            data[col] = pd.Series(values, dtype="str")
+        elif kind == "integer":
+            data[col] = pd.Series(values, dtype="int64" if required else "Int64")
+        elif kind == "year":
+            data[col] = pd.Series(values, dtype="Int64")
+        elif kind == "number":
+            data[col] = pd.Series([math.nan if v is None else v for v in values], dtype="float64")
+        elif kind == "date":
+            data[col] = pd.Series(pd.to_datetime(values)).astype("datetime64[ns]")
+        elif kind == "boolean":
+            data[col] = pd.Series(values, dtype="boolean")
+        else:
+            data[col] = pd.Series(values, dtype="object")
+    return pd.DataFrame(data)
+
+
+# ----------------------------------------------------------------------- public API
+
+
+def load_dataset(name: str, base_dir=None) -> pd.DataFrame:
+    """Return dataset ``name`` as a typed DataFrame, checked against datapackage.json.
+
+    ``base_dir`` points at another folder holding a ``datapackage.json`` and its CSV
+    files (tests use it on copies); by default the course's ``datasets/`` folder.
+    Raises :class:`helpers.errors.DatasetError` when the name is unknown or the file
+    does not match its schema.
+    """
+    base = _base(base_dir)
+    descriptor_path = base / DESCRIPTOR_NAME
+    resource = _resource(name, base)
+    path = base / resource["path"]
+    frame = _load_cached(str(path), str(base), name, _stamp(path), _stamp(descriptor_path))
+    return frame.copy()
+
+
+def load_all(base_dir=None) -> dict:
+    """Return every dataset, loaded and checked, as a dict name -> DataFrame."""
+    return {r["name"]: load_dataset(r["name"], base_dir) for r in _descriptor(base_dir)["resources"]}
+
+
+def list_datasets(base_dir=None) -> pd.DataFrame:
+    """Return a table of the datasets: name, title, file and licence."""
+    rows = []
+    for r in _descriptor(base_dir)["resources"]:
+        licences = ", ".join(lic.get("name", lic.get("title", "")) for lic in r.get("licenses", []))
+        rows.append({"name": r["name"], "title": r.get("title", r["name"]),
+                     "file": r["path"], "licence": licences})
+    return pd.DataFrame(rows, columns=["name", "title", "file", "licence"])
+
+
+def describe(name: str, base_dir=None) -> pd.DataFrame:
+    """Return the columns of dataset ``name``: type, description (with units) and rules."""
+    resource = _resource(name, base_dir)
+    rows = []
+    for f in resource["schema"]["fields"]:
+        c = f.get("constraints") or {}
+        rules = []
+        if c.get("required"):
+            rules.append("required")
+        if c.get("unique"):
+            rules.append("unique")
+        if "enum" in c:
+            rules.append("one of " + "/".join(str(v) for v in c["enum"]))
+        if "minimum" in c:
+            rules.append(f">= {c['minimum']}")
+        if "maximum" in c:
+            rules.append(f"<= {c['maximum']}")
+        rows.append({"column": f["name"], "type": f.get("type", "string"),
+                     "description": f.get("description", ""), "rules": "; ".join(rules)})
+    return pd.DataFrame(rows, columns=["column", "type", "description", "rules"])
+
+
+def cite(name: str, base_dir=None, max_sources: int = 4) -> str:
+    """Return a one-line citation for dataset ``name``, to print under a chart or map."""
+    resource = _resource(name, base_dir)
+    descriptor = _descriptor(base_dir)
+    sources = resource.get("sources") or descriptor.get("sources") or []
+    parts = []
+    for s in sources[:max_sources]:
+        text = s.get("title", "")
+        if s.get("date"):
+            text += f" ({s['date']})"
+        parts.append(text)
+    if len(sources) > max_sources:
+        parts.append(f"and {len(sources) - max_sources} more listed in datasets/{DESCRIPTOR_NAME}")
+    licences = resource.get("licenses") or descriptor.get("licenses") or []
+    licence = " / ".join(lic.get("title", lic.get("name", "")) for lic in licences) or "see datapackage.json"
+    retrieved = resource.get("retrieved") or descriptor.get("retrieved", "date not recorded")
+    title = resource.get("title", name)
+    return (
+        f"Data: {title}. Sources: {'; '.join(parts) or 'see datapackage.json'}; "
+        f"licence {licence}; retrieved {retrieved}. Dataset `{name}` in datasets/."
+    )
