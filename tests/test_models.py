@@ -1,0 +1,183 @@
+"""The theory model behaves as Snyder's and Cha's arguments say, and fails politely."""
+from __future__ import annotations
+
+import itertools
+
+import pandas as pd
+import pytest
+
+from helpers.errors import CourseError
+from helpers.models import (
+    ASSUMPTIONS,
+    ModelInputError,
+    compare_with_episodes,
+    episode_parameters,
+    model_explorer,
+    quasi_alliance,
+)
+
+GRID = [0.0, 0.25, 0.5, 0.75, 1.0]
+
+
+def test_both_allies_doubting_the_us_under_threat_cooperate():
+    pred = quasi_alliance(0.2, 0.2, 0.8, history_salience=0.5)
+    assert pred.label == "cooperation"
+    assert pred.fear_japan == pytest.approx(0.8)
+    assert pred.fear_korea == pytest.approx(0.8)
+    assert pred.asymmetry == pytest.approx(0.0)
+    assert pred.more_fearful is None
+
+
+def test_asymmetric_fears_give_friction_and_name_the_more_fearful_ally():
+    pred = quasi_alliance(0.9, 0.3, 0.5)
+    assert pred.label == "friction"
+    assert pred.more_fearful == "South Korea"
+    assert pred.asymmetry == pytest.approx(0.6)
+    flipped = quasi_alliance(0.3, 0.9, 0.5)
+    assert flipped.more_fearful == "Japan"
+    assert flipped.score == pytest.approx(pred.score)  # the model treats both allies alike
+    assert "entrapped" in pred.explain()
+
+
+def test_widening_the_gap_in_commitment_never_helps_cooperation():
+    scores = [quasi_alliance(0.5 + gap / 2, 0.5 - gap / 2, 0.5).score for gap in (0, 0.2, 0.4, 0.6, 0.8)]
+    assert scores == sorted(scores, reverse=True)
+    assert scores[0] > scores[-1]
+
+
+@pytest.mark.parametrize("cj,ck,hist", list(itertools.product(GRID, GRID, [0.0, 0.5, 1.0])))
+def test_score_never_falls_as_shared_threat_rises(cj, ck, hist):
+    scores = [quasi_alliance(cj, ck, t, hist).score for t in GRID]
+    assert all(b >= a for a, b in zip(scores, scores[1:]))
+
+
+def test_shared_threat_strictly_raises_the_score_away_from_the_clip():
+    low, high = quasi_alliance(0.6, 0.6, 0.1).score, quasi_alliance(0.6, 0.6, 0.9).score
+    assert high - low == pytest.approx(0.8 * ASSUMPTIONS["weight_shared_threat"])
+
+
+def test_history_salience_pulls_towards_friction():
+    calm = quasi_alliance(0.8, 0.8, 0.5, history_salience=0.0)
+    heated = quasi_alliance(0.8, 0.8, 0.5, history_salience=1.0)
+    assert heated.score < calm.score
+    assert heated.label == "friction"
+
+
+def test_terms_add_up_to_the_score_and_labels_follow_thresholds():
+    for cj, ck, t, h in itertools.product(GRID, GRID, GRID, [0.0, 1.0]):
+        pred = quasi_alliance(cj, ck, t, h)
+        total = max(-1.0, min(1.0, sum(pred.terms.values())))
+        assert pred.score == pytest.approx(total)
+        assert -1.0 <= pred.score <= 1.0
+        if pred.score >= ASSUMPTIONS["cooperation_at_or_above"]:
+            assert pred.label == "cooperation"
+        elif pred.score <= ASSUMPTIONS["friction_at_or_below"]:
+            assert pred.label == "friction"
+        else:
+            assert pred.label == "mixed"
+
+
+@pytest.mark.parametrize(
+    "kwargs,needle",
+    [
+        ({"us_commitment_japan": 1.2, "us_commitment_korea": 0.5, "shared_threat": 0.5}, "us_commitment_japan"),
+        ({"us_commitment_japan": 0.5, "us_commitment_korea": -0.1, "shared_threat": 0.5}, "us_commitment_korea"),
+        ({"us_commitment_japan": 0.5, "us_commitment_korea": 0.5, "shared_threat": 70}, "shared_threat"),
+        ({"us_commitment_japan": 0.5, "us_commitment_korea": 0.5, "shared_threat": 0.5, "history_salience": 2},
+         "history_salience"),
+        ({"us_commitment_japan": "high", "us_commitment_korea": 0.5, "shared_threat": 0.5}, "us_commitment_japan"),
+        ({"us_commitment_japan": float("nan"), "us_commitment_korea": 0.5, "shared_threat": 0.5},
+         "us_commitment_japan"),
+    ],
+)
+def test_bad_inputs_raise_a_plain_course_error(kwargs, needle):
+    with pytest.raises(ModelInputError) as info:
+        quasi_alliance(**kwargs)
+    assert isinstance(info.value, CourseError)
+    message = str(info.value)
+    assert needle in message and "between 0 and 1" in message and "Fix:" in message
+
+
+def test_explorer_rewrites_explanation_and_chart_when_sliders_move():
+    box = model_explorer(chart=True)
+    before_text, before_chart = box.explanation.value, box.chart.value
+    assert "Prediction:" in before_text and "<img" in before_chart and 'alt="' in before_chart
+    box.sliders["us_commitment_japan"].value = 0.2
+    box.sliders["us_commitment_korea"].value = 0.2
+    box.sliders["shared_threat"].value = 0.9
+    assert box.explanation.value != before_text
+    assert box.chart.value != before_chart
+    assert "cooperation" in box.explanation.value
+    assert box.prediction == quasi_alliance(0.2, 0.2, 0.9, 0.5)
+    box.sliders["us_commitment_japan"].value = 0.95
+    assert "friction" in box.explanation.value
+    assert "Japan feels safer" in box.explanation.value
+
+
+def test_explorer_controls_are_labelled():
+    box = model_explorer(chart=False)
+    assert all(s.description for s in box.sliders.values())
+    assert box.chart.value == ""
+
+
+def test_explorer_rejects_bad_start_values():
+    with pytest.raises(ModelInputError):
+        model_explorer(shared_threat=1.5)
+
+
+# ------------------------------------------------------------------ episodes
+
+FAKE = pd.DataFrame(
+    {
+        "episode_id": ["a", "b", "open"],
+        "start_year": [1969, 1972, 2017],
+        "end_year": [1971, 1974, 2019],
+        "label": ["A", "B", "Open"],
+        "us_posture": ["retrenchment", "detente", ""],
+        "us_commitment_japan": ["low", "high", ""],
+        "us_commitment_korea": ["low", "low", ""],
+        "shared_threat": ["high", "medium", ""],
+        "observed_relations": ["cooperation", "friction", ""],
+        "summary": ["", "", ""],
+        "source": ["", "", ""],
+    }
+)
+
+
+def test_episode_parameters_read_word_levels_and_skip_uncoded_episodes():
+    params = episode_parameters(FAKE)
+    assert set(params) == {"a", "b"}
+    assert params["a"] == {"us_commitment_japan": 0.3, "us_commitment_korea": 0.3, "shared_threat": 0.7}
+
+
+def test_comparison_uses_the_coding_and_adds_student_episodes():
+    table = compare_with_episodes(episodes=FAKE)
+    assert list(table["episode"]) == ["a", "b"]
+    assert list(table["model"]) == [quasi_alliance(0.3, 0.3, 0.7).label, quasi_alliance(0.7, 0.3, 0.5).label]
+    assert list(table["observed"]) == ["cooperation", "friction"]
+    assert list(table["match"]) == ["yes", "yes"]
+    mine = compare_with_episodes(
+        {"open": {"us_commitment_japan": 0.5, "us_commitment_korea": 0.4, "shared_threat": 0.6}}, episodes=FAKE
+    )
+    row = mine[mine["episode"] == "open"].iloc[0]
+    assert row["observed"] == "" and row["match"] == ""
+    assert row["model"] == quasi_alliance(0.5, 0.4, 0.6).label
+
+
+def test_comparison_names_unknown_episodes():
+    with pytest.raises(ModelInputError, match="no episode called 'nope'"):
+        compare_with_episodes({"nope": {}}, episodes=FAKE)
+
+
+def test_comparison_on_the_course_dataset():
+    from helpers.data import load_dataset
+
+    try:
+        episodes = load_dataset("alliance_episodes")
+    except CourseError:
+        pytest.skip("alliance_episodes dataset not in the tree yet")
+    table = compare_with_episodes()
+    coded = episodes[episodes["observed_relations"].fillna("").str.strip() != ""]
+    assert list(table["episode"]) == list(coded["episode_id"])
+    assert set(table["model"]) <= {"cooperation", "mixed", "friction"}
+    assert (table["observed"] != "").all()
