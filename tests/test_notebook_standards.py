@@ -1,0 +1,129 @@
+"""The notebook standard holds for every lesson, and its check catches what it should."""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+import notebook_standards as ns  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_there_are_lessons():
+    assert LESSONS, "no lessons found in lessons/"
+    assert LESSONS[0].name == "00_start_here.ipynb"
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_is_in_committed_form(path):
+    assert ns.check_notebook(path) == []
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_lesson_has_a_checked_data_cell(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert any(c["cell_type"] == "code" and ns.is_checked(c) for c in nb["cells"])
+
+
+def _good_notebook() -> dict:
+    return json.loads((ROOT / "lessons" / "00_start_here.ipynb").read_text(encoding="utf-8"))
+
+
+def _write(tmp_path, nb, name="00_start_here.ipynb"):
+    path = tmp_path / name
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    return path
+
+
+def test_good_copy_passes(tmp_path):
+    assert ns.check_notebook(_write(tmp_path, _good_notebook())) == []
+
+
+def test_stray_output_is_caught(tmp_path):
+    nb = _good_notebook()
+    cell = next(c for c in nb["cells"] if c["cell_type"] == "code" and not ns.is_checked(c))
+    cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hello\n"]}]
+    cell["execution_count"] = 3
+    problems = ns.check_notebook(_write(tmp_path, nb))
+    assert any("keeps outputs" in p for p in problems)
+    assert any("execution count" in p for p in problems)
+
+
+def test_image_in_checked_cell_is_caught(tmp_path):
+    nb = _good_notebook()
+    cell = next(c for c in nb["cells"] if ns.is_checked(c))
+    cell["outputs"].append({"output_type": "display_data", "data": {"image/png": "AAAA"}, "metadata": {}})
+    assert any("display_data" in p for p in ns.check_notebook(_write(tmp_path, nb)))
+
+
+def test_checked_cell_without_count_is_caught(tmp_path):
+    nb = _good_notebook()
+    cell = next(c for c in nb["cells"] if ns.is_checked(c))
+    cell["execution_count"] = None
+    assert any("no execution count" in p for p in ns.check_notebook(_write(tmp_path, nb)))
+
+
+@pytest.mark.parametrize("key", ["title", "objectives", "minutes", "prerequisites", "number"])
+def test_missing_metadata_is_caught(tmp_path, key):
+    nb = _good_notebook()
+    del nb["metadata"]["lesson"][key]
+    problems = ns.check_notebook(_write(tmp_path, nb))
+    assert any(f"'{key}'" in p for p in problems)
+
+
+def test_missing_section_is_caught(tmp_path):
+    nb = _good_notebook()
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = [line.replace("## Sources", "## Reading") for line in cell["source"]]
+    assert any("Sources" in p for p in ns.check_notebook(_write(tmp_path, nb)))
+
+
+def test_widget_state_and_wrong_kernel_are_caught(tmp_path):
+    nb = _good_notebook()
+    nb["metadata"]["widgets"] = {"application/vnd.jupyter.widget-state+json": {}}
+    nb["metadata"]["kernelspec"]["name"] = "conda-env-x"
+    problems = ns.check_notebook(_write(tmp_path, nb))
+    assert any("widget state" in p for p in problems)
+    assert any("kernelspec" in p for p in problems)
+
+
+def test_number_must_match_file_name(tmp_path):
+    assert any("does not match" in p for p in ns.check_notebook(_write(tmp_path, _good_notebook(), "07_x.ipynb")))
+
+
+def test_strip_puts_a_notebook_into_form(tmp_path):
+    nb = _good_notebook()
+    dirty = copy.deepcopy(nb)
+    dirty["metadata"]["widgets"] = {"state": {}}
+    for n, cell in enumerate(c for c in dirty["cells"] if c["cell_type"] == "code"):
+        cell["execution_count"] = n + 1
+        cell["outputs"] = [
+            {"output_type": "stream", "name": "stdout", "text": ["x\n"]},
+            {"output_type": "display_data", "data": {"image/png": "AAAA", "text/plain": ["<Figure>"]}, "metadata": {}},
+        ]
+    path = _write(tmp_path, dirty)
+    assert ns.check_notebook(path)
+    ns.write_notebook(path, ns.strip_notebook(dirty))
+    assert ns.check_notebook(path) == []
+    stripped = json.loads(path.read_text(encoding="utf-8"))
+    checked = [c for c in stripped["cells"] if c["cell_type"] == "code" and ns.is_checked(c)]
+    assert checked and all(c["outputs"] == [{"output_type": "stream", "name": "stdout", "text": ["x\n"]}] for c in checked)
+
+
+def test_command_line_check_exits_nonzero_on_a_bad_notebook(tmp_path):
+    nb = _good_notebook()
+    del nb["metadata"]["lesson"]
+    path = _write(tmp_path, nb)
+    script = ROOT / "tests" / "notebook_standards.py"
+    bad = subprocess.run([sys.executable, str(script), "check", str(path)], capture_output=True, text=True)
+    good = subprocess.run([sys.executable, str(script), "check", str(LESSONS[0])], capture_output=True, text=True)
+    assert bad.returncode == 1 and "no 'lesson' entry" in bad.stdout
+    assert good.returncode == 0, good.stdout

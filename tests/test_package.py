@@ -1,0 +1,84 @@
+"""The helpers package: light to import, independent of the working directory, friendly errors."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_import_helpers_does_not_import_heavy_libraries(tmp_path):
+    out = _run(
+        "import sys, json, helpers; print(json.dumps(sorted(m for m in "
+        "('pandas','matplotlib','folium','ipywidgets','yaml','geographiclib') if m in sys.modules)))",
+        tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == []
+
+
+def test_paths_do_not_depend_on_the_working_directory(tmp_path):
+    code = "import helpers; print(helpers.DATASETS_DIR); print(helpers.QUIZ_DIR)"
+    here = _run(code, ROOT).stdout
+    elsewhere = _run(code, tmp_path).stdout
+    assert here == elsewhere
+    assert Path(here.splitlines()[0]) == ROOT / "datasets"
+
+
+def test_syllabus_lists_every_lesson_file():
+    from helpers import course
+
+    files = sorted(p.name for p in (ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+    assert [m["file"] for m in course.lessons()] == files
+    text = course.syllabus_text()
+    assert all(m["title"] in text for m in course.lessons())
+    assert text.splitlines()[-1].startswith(f"{len(files)} lessons")
+
+
+def test_environment_report_names_missing_packages(monkeypatch):
+    from helpers import course
+
+    monkeypatch.setattr(course, "PACKAGES_TO_REPORT", ("ipywidgets", "surely-not-a-package-xyz"))
+    report = course.environment_report()
+    assert "surely-not-a-package-xyz" in report and "not installed" in report
+    assert "make lab" in report
+
+
+def test_widget_check_answers_a_click_and_has_a_static_fallback():
+    from helpers import course
+
+    shown = course.widget_check()
+    bundle = shown._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "not running here" in bundle["text/html"]
+    button, answer = shown.widget.children
+    assert "Not clicked" in answer.value
+    button.click()
+    button.click()
+    assert "2 times" in answer.value
+
+
+def test_course_errors_show_a_notice_not_a_traceback():
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from helpers.errors import CourseError, DatasetError, install_friendly_errors
+
+    shell = InteractiveShell.instance()
+    try:
+        import builtins
+
+        builtins.get_ipython = lambda: shell
+        assert install_friendly_errors() is True
+        assert shell.custom_exceptions == (CourseError,)
+        result = shell.run_cell("from helpers.errors import DatasetError\nraise DatasetError('places.csv, row 3: bad latitude')")
+        assert isinstance(result.error_in_exec, DatasetError)
+    finally:
+        del builtins.get_ipython
+        InteractiveShell.clear_instance()
+    assert issubclass(DatasetError, CourseError)
