@@ -62,5 +62,8 @@ pins: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet 'uv>=0.4'
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --custom-compile-command 'make pins' --quiet -o binder/requirements.txt
 
+bench: $(VENV)/.installed-test
+	$(BIN)/python tests/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) .offline _site test-artifacts
