@@ -1,0 +1,296 @@
+"""The source-critique claim checker: judge the article's claims against the data.
+
+Every checkable claim of the Asia Times article (January 2019) is a row of the
+``article_claims`` dataset, with the course's verdict, the correction and the
+evidence. Students read each claim, choose a verdict, press *Check*, and get the
+correction with its evidence.
+
+Main calls::
+
+    judge(claim_id, verdict) -> Result     # pure: no widgets, used by the tests
+    claim_checker(claims=None)              # the interactive checker
+    answer_key()                            # the full key (for instructors)
+"""
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+from helpers.errors import QuizError
+
+__all__ = [
+    "PREFERRED_ORDER",
+    "Result",
+    "VERDICT_MEANINGS",
+    "answer_key",
+    "claim_checker",
+    "judge",
+    "verdict_options",
+]
+
+#: What each verdict means, shown to students next to the choices.
+VERDICT_MEANINGS = {
+    "correct": "the claim matches the evidence",
+    "error": "a factual mistake: a wrong number, date, name or event",
+    "imprecise": "roughly right, but vague, loaded or misleading as written",
+    "typo": "a slip of spelling or grammar that does not change the facts",
+    "misattribution": "a wrong name, title or institution for a person quoted",
+    "unverified": "the course could not check it either way",
+}
+#: The order in which verdict choices are offered (others follow alphabetically).
+PREFERRED_ORDER = ("correct", "error", "imprecise", "typo", "misattribution", "unverified")
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of judging one claim."""
+
+    claim_id: str
+    chosen: str
+    expected: str
+    correct: bool
+    message: str
+    correction: str
+    evidence: str
+    source: str
+
+    def to_html(self) -> str:
+        """Return the feedback as an HTML fragment (words first, colour only as a border)."""
+        colour = "#15803d" if self.correct else "#b45309"
+        parts = [f"<p><strong>{html.escape(self.message)}</strong></p>"]
+        if self.correction:
+            parts.append(f"<p><em>Correction:</em> {html.escape(self.correction)}</p>")
+        if self.evidence:
+            parts.append(f"<p><em>Evidence:</em> {html.escape(self.evidence)}</p>")
+        if self.source:
+            parts.append(f"<p><small>Source: {html.escape(self.source)}</small></p>")
+        return (
+            f'<div role="status" style="border-left:4px solid {colour};padding:0.3em 0.8em">'
+            + "".join(parts) + "</div>"
+        )
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    text = str(value).strip()
+    return "" if text.lower() in {"nan", "<na>"} else text
+
+
+def _load(claims=None):
+    """Return the claims table: all rows, a list of claim_ids, or a DataFrame given."""
+    import pandas as pd
+
+    from helpers.data import load_dataset
+
+    if isinstance(claims, pd.DataFrame):
+        table = claims
+    else:
+        table = load_dataset("article_claims")
+        if claims is not None:
+            wanted = [claims] if isinstance(claims, str) else list(claims)
+            known = list(table["claim_id"].astype(str))
+            unknown = [c for c in wanted if str(c) not in known]
+            if unknown:
+                raise QuizError(
+                    f"No claim called {', '.join(repr(u) for u in unknown)} in the article_claims dataset. "
+                    f"Fix: use claim ids such as {', '.join(known[:4])} (all: helpers.factcheck.answer_key())."
+                )
+            table = table.set_index(table["claim_id"].astype(str)).loc[[str(c) for c in wanted]].reset_index(drop=True)
+    return table.reset_index(drop=True)
+
+
+def verdict_options(claims=None) -> list[str]:
+    """Return the verdicts a student may choose, in teaching order."""
+    own_table = claims is not None and hasattr(claims, "columns")
+    table = claims if own_table else _load(claims)
+    found = {_text(v).lower() for v in table["verdict"] if _text(v)}
+    if not own_table:
+        # The schema may allow verdicts no row uses yet; offer those too.
+        try:
+            from helpers.data import describe
+
+            rules = describe("article_claims").set_index("column").loc["verdict", "rules"]
+            if "one of " in rules:
+                listed = rules.split("one of ", 1)[1].split(";")[0].split("/")
+                found |= {v.strip().lower() for v in listed if v.strip()}
+        except Exception:  # the schema is a bonus; the data alone is enough
+            pass
+    ordered = [v for v in PREFERRED_ORDER if v in found]
+    return ordered + sorted(found - set(ordered))
+
+
+def _row(table, claim_id):
+    match = table[table["claim_id"].astype(str) == str(claim_id)]
+    if match.empty:
+        known = list(table["claim_id"].astype(str))
+        raise QuizError(
+            f"No claim called {claim_id!r} in the article_claims dataset. "
+            f"Fix: use one of {', '.join(known[:6])}{' ...' if len(known) > 6 else ''}."
+        )
+    return match.iloc[0]
+
+
+def judge(claim_id: str, verdict, claims=None) -> Result:
+    """Return the feedback for choosing ``verdict`` on claim ``claim_id``.
+
+    A missing verdict (None or empty) or one that is not offered raises a
+    :class:`~helpers.errors.QuizError` saying what to choose.
+    """
+    own_table = claims is not None and hasattr(claims, "columns")
+    table = claims if own_table else _load(None)
+    row = _row(table, claim_id)
+    options = verdict_options(table if own_table else None)
+    chosen = _text(verdict).lower()
+    if not chosen:
+        raise QuizError(
+            f"Claim {claim_id}: no verdict chosen yet. Fix: pick one of {', '.join(options)}, then press Check."
+        )
+    if chosen not in options:
+        raise QuizError(
+            f"Claim {claim_id}: {verdict!r} is not one of the verdicts. Fix: choose one of {', '.join(options)}."
+        )
+    expected = _text(row["verdict"]).lower()
+    correction = _text(row.get("correction"))
+    evidence = _text(row.get("evidence"))
+    source = _text(row.get("source"))
+    if chosen == expected:
+        if expected == "correct":
+            message = "Right: this claim holds up against the evidence."
+        else:
+            message = f"Right: this is {_article(expected)} {expected} ({VERDICT_MEANINGS.get(expected, '')})."
+    else:
+        meaning = VERDICT_MEANINGS.get(expected, "")
+        message = (
+            f"Not quite: you chose '{chosen}', the course's verdict is '{expected}'"
+            + (f" ({meaning})" if meaning else "")
+            + ". Read the correction and the evidence below."
+        )
+    if expected == "correct" and not correction:
+        correction = "None needed."
+    return Result(
+        claim_id=str(row["claim_id"]),
+        chosen=chosen,
+        expected=expected,
+        correct=chosen == expected,
+        message=message,
+        correction=correction,
+        evidence=evidence,
+        source=source,
+    )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def answer_key(claims=None):
+    """Return the full answer key as a DataFrame (claim, verdict, correction, evidence, source)."""
+    table = _load(claims)
+    cols = [c for c in ("claim_id", "theme", "verdict", "correction", "evidence", "source", "lesson") if c in table.columns]
+    return table[cols].copy()
+
+
+# --------------------------------------------------------------------- saving
+
+
+def _recorder():
+    """Return helpers.quiz's public record function if it has one, else None."""
+    try:
+        from helpers import quiz
+    except Exception:
+        return None
+    return getattr(quiz, "record", None)
+
+
+def _save(claim_id: str, result: Result) -> str:
+    """Save one checked claim to the student's progress; return a note if saving failed."""
+    record = _recorder()
+    if record is None:
+        return ""
+    try:
+        record("08-factcheck", f"claim-{claim_id}", result.correct)
+    except Exception as exc:  # saving is a bonus: never break the checker over it
+        return f"(Your answer was not saved: {exc})"
+    return ""
+
+
+# --------------------------------------------------------------------- widget
+
+
+def claim_checker(claims=None, save: bool = True):
+    """Return the interactive checker: one card per claim, and a running summary.
+
+    ``claims`` may be None (every claim), a list of claim ids, or a DataFrame with
+    the ``article_claims`` columns. The cards are in ``.cards`` (each with
+    ``.choice``, ``.check`` and ``.feedback``) and the summary in ``.summary``.
+    """
+    import ipywidgets as widgets
+
+    table = _load(claims)
+    own_table = claims is not None and hasattr(claims, "columns")
+    options = verdict_options(claims if own_table else None)
+    legend = widgets.HTML(
+        "<p><strong>Verdicts</strong>: "
+        + "; ".join(f"<em>{html.escape(v)}</em> = {html.escape(VERDICT_MEANINGS.get(v, v))}" for v in options)
+        + ".</p>"
+    )
+    summary = widgets.HTML()
+    first_try: dict[str, bool] = {}
+    latest: dict[str, bool] = {}
+
+    def refresh_summary():
+        n = len(table)
+        summary.value = (
+            f"<p role='status'><strong>Checked {len(latest)} of {n} claims.</strong> "
+            f"Right on the first try: {sum(first_try.values())}; right now: {sum(latest.values())}.</p>"
+        )
+
+    cards = []
+    for i, row in table.reset_index(drop=True).iterrows():
+        cid = str(row["claim_id"])
+        theme = _text(row.get("theme"))
+        header = widgets.HTML(
+            f"<h4 style='margin-bottom:0.2em'>Claim {i + 1} of {len(table)} "
+            f"<small>({html.escape(cid)}{', ' + html.escape(theme) if theme else ''})</small></h4>"
+            f"<blockquote style='margin:0.2em 0 0.4em 1em'>{html.escape(_text(row['quote']))}</blockquote>"
+            "<small>From the Asia Times article, January 2019 (quoted or paraphrased).</small>"
+        )
+        choice = widgets.RadioButtons(
+            options=options, value=None, description="Verdict:",
+            layout=widgets.Layout(width="auto"),
+        )
+        check = widgets.Button(description="Check", tooltip=f"Check your verdict on claim {cid}",
+                               button_style="")
+        feedback = widgets.HTML()
+
+        def on_check(_button, cid=cid, choice=choice, feedback=feedback):
+            try:
+                result = judge(cid, choice.value, table if own_table else None)
+            except QuizError as exc:
+                feedback.value = (
+                    f"<div role='alert' style='border-left:4px solid #6b7280;padding:0.3em 0.8em'>"
+                    f"{html.escape(str(exc))}</div>"
+                )
+                return
+            first_try.setdefault(cid, result.correct)
+            latest[cid] = result.correct
+            note = _save(cid, result) if save else ""
+            feedback.value = result.to_html() + (f"<p><small>{html.escape(note)}</small></p>" if note else "")
+            refresh_summary()
+
+        check.on_click(on_check)
+        card = widgets.VBox([header, choice, check, feedback],
+                            layout=widgets.Layout(border="1px solid #d1d5db", padding="0.4em", margin="0.4em 0"))
+        card.claim_id, card.choice, card.check, card.feedback = cid, choice, check, feedback
+        cards.append(card)
+
+    refresh_summary()
+    box = widgets.VBox([legend, summary, *cards])
+    box.cards = cards
+    box.summary = summary
+    box.results = latest
+    return box

@@ -1,0 +1,145 @@
+"""The claim checker scores the course's verdicts, explains wrong ones, and fails politely."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import factcheck
+from helpers.errors import CourseError, QuizError
+from helpers.factcheck import answer_key, claim_checker, judge, verdict_options
+
+
+def _real_claims():
+    from helpers.data import load_dataset
+
+    try:
+        return load_dataset("article_claims")
+    except CourseError:
+        return None
+
+
+REAL = _real_claims()
+needs_data = pytest.mark.skipif(REAL is None, reason="article_claims dataset not in the tree yet")
+
+FAKE = pd.DataFrame(
+    {
+        "claim_id": ["c1", "c2", "c3"],
+        "quote": ["A budget of $42 million", "About 28,500 troops", "Daniel Pinkstone said"],
+        "theme": ["budget", "forces", "people"],
+        "verdict": ["error", "correct", "typo"],
+        "correction": ["About 42 billion dollars", "", "Pinkston"],
+        "evidence": ["defence_budgets 2019", "us_troops", "FACTS G-03"],
+        "source": ["Yonhap 2018-12-08", "Reuters 2024", "Troy University 2016"],
+        "lesson": ["05", "05", "08"],
+    }
+)
+
+
+def test_right_verdict_scores_and_shows_evidence():
+    result = judge("c1", "error", FAKE)
+    assert result.correct and result.expected == "error"
+    assert "Right" in result.message
+    assert "42 billion" in result.to_html() and "Yonhap" in result.to_html()
+
+
+def test_wrong_verdict_gives_the_correction_and_the_right_verdict():
+    result = judge("c1", "correct", FAKE)
+    assert not result.correct
+    assert "'error'" in result.message and "'correct'" in result.message
+    assert result.correction == "About 42 billion dollars"
+    assert "Correction:" in result.to_html()
+
+
+def test_correct_claims_need_no_correction():
+    assert judge("c2", "correct", FAKE).correction == "None needed."
+
+
+@pytest.mark.parametrize("verdict", [None, "", "   "])
+def test_no_verdict_gives_a_plain_message(verdict):
+    with pytest.raises(QuizError, match="no verdict chosen yet"):
+        judge("c1", verdict, FAKE)
+
+
+def test_unknown_verdict_and_claim_are_named():
+    with pytest.raises(QuizError, match="'maybe' is not one of the verdicts"):
+        judge("c1", "maybe", FAKE)
+    with pytest.raises(QuizError, match="No claim called 'zz'"):
+        judge("zz", "error", FAKE)
+
+
+def test_verdict_options_follow_teaching_order():
+    assert verdict_options(FAKE)[:3] == ["correct", "error", "typo"]
+
+
+def test_widget_check_writes_feedback_and_summary(monkeypatch):
+    saved = []
+    monkeypatch.setattr(factcheck, "_recorder", lambda: lambda *a: saved.append(a))
+    box = claim_checker(FAKE)
+    first, second = box.cards[0], box.cards[1]
+    first.check.click()
+    assert "no verdict chosen yet" in first.feedback.value
+    assert "Checked 0 of 3" in box.summary.value
+    first.choice.value = "correct"
+    first.check.click()
+    assert "Not quite" in first.feedback.value and "42 billion" in first.feedback.value
+    first.choice.value = "error"
+    first.check.click()
+    second.choice.value = "correct"
+    second.check.click()
+    assert "Right" in first.feedback.value
+    assert "Checked 2 of 3" in box.summary.value
+    assert "Right on the first try: 1; right now: 2" in box.summary.value
+    assert saved[-1] == ("08-factcheck", "claim-c2", True)
+
+
+def test_widget_survives_a_failing_save(monkeypatch):
+    def broken(*_a):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(factcheck, "_recorder", lambda: broken)
+    box = claim_checker(FAKE)
+    box.cards[2].choice.value = "typo"
+    box.cards[2].check.click()
+    assert "Right" in box.cards[2].feedback.value
+    assert "not saved" in box.cards[2].feedback.value
+
+
+def test_radio_buttons_are_labelled_and_start_empty():
+    box = claim_checker(FAKE, save=False)
+    for card in box.cards:
+        assert card.choice.value is None
+        assert card.choice.description and card.check.description == "Check"
+
+
+# ------------------------------------------------------------ the real dataset
+
+
+@needs_data
+def test_every_real_claim_scores_its_own_verdict_and_corrects_the_others():
+    options = verdict_options(REAL)
+    assert set(REAL["verdict"].str.lower()) <= set(options)
+    for _, row in REAL.iterrows():
+        expected = row["verdict"].lower()
+        right = judge(row["claim_id"], expected)
+        assert right.correct, row["claim_id"]
+        for other in options:
+            if other == expected:
+                continue
+            wrong = judge(row["claim_id"], other)
+            assert not wrong.correct
+            assert wrong.expected == expected
+            assert wrong.correction  # a correction (or "None needed.") is always shown
+            if expected != "correct":
+                assert wrong.correction != "None needed.", row["claim_id"]
+
+
+@needs_data
+def test_answer_key_and_checker_cover_every_claim():
+    key = answer_key()
+    assert list(key["claim_id"]) == list(REAL["claim_id"])
+    box = claim_checker(save=False)
+    assert len(box.cards) == len(REAL)
+    subset = claim_checker(list(REAL["claim_id"][:2]), save=False)
+    assert [c.claim_id for c in subset.cards] == list(REAL["claim_id"][:2].astype(str))
+    with pytest.raises(QuizError, match="No claim called"):
+        claim_checker(["no-such-claim"])
