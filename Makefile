@@ -47,7 +47,7 @@ offline-assets: .offline/node_modules/leaflet/dist/leaflet.js
 lab: $(VENV)/.installed-runtime
 	-@$(MAKE) --no-print-directory offline-assets
 	@echo "Opening the course: the URL with its token is printed below (localhost only)."
-	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) lessons/00_start_here.ipynb
+	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(LAB_ARGS)
 
 test: $(VENV)/.installed-test offline-assets
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
