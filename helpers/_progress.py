@@ -1,0 +1,246 @@
+"""The saved-progress file: one JSON record per checked answer.
+
+Private to :mod:`helpers.quiz`; lessons call ``quiz.progress()`` and friends.
+
+Format: JSON Lines (one JSON object per line) in ``progress.json``. One object per
+checked answer keeps recovery simple: when the file is damaged, every line that still
+parses as a record is carried over, and the damaged file is kept beside it as
+``progress.json.corrupt-<timestamp>`` so nothing is lost silently.
+
+Writes take an exclusive ``fcntl.flock`` on ``progress.json.lock``, re-read the file,
+add the new record and replace the file atomically (temporary file in the same folder,
+then ``os.replace``), so two kernels saving at once do not lose each other's answers.
+Where ``fcntl`` is missing (Windows) the lock is skipped; the atomic replace remains.
+"""
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from helpers.errors import ProgressError
+
+try:  # POSIX only; without it writes are still atomic, just not serialised.
+    import fcntl
+except ImportError:  # pragma: no cover - exercised only on Windows
+    fcntl = None
+
+ENV_FILE = "ALLIES_PROGRESS_FILE"
+ENV_STUDENT = "ALLIES_STUDENT_ID"
+REQUIRED = {"lesson": str, "question_id": str, "score": (int, float), "correct": bool, "timestamp": str}
+
+
+def progress_path() -> Path:
+    """Return the progress file in use: $ALLIES_PROGRESS_FILE or ~/.allies_at_odds/progress.json."""
+    override = os.environ.get(ENV_FILE, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return Path.home() / ".allies_at_odds" / "progress.json"
+
+
+def student_id() -> str:
+    """Return the student id for exports: $ALLIES_STUDENT_ID, else the OS user name."""
+    sid = os.environ.get(ENV_STUDENT, "").strip()
+    if sid:
+        return sid
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class LoadReport:
+    """Records read from the file, and a notice for the student if it had to be repaired."""
+
+    records: list[dict] = field(default_factory=list)
+    notice: str | None = None
+
+
+@dataclass
+class SaveReport:
+    """Whether a record was saved, and a one-line notice for the student if not (or if repaired)."""
+
+    saved: bool
+    record: dict | None = None
+    notice: str | None = None
+
+
+def _is_record(obj) -> bool:
+    if not isinstance(obj, dict):
+        return False
+    for key, kind in REQUIRED.items():
+        value = obj.get(key)
+        if not isinstance(value, kind) or (kind == (int, float) and isinstance(value, bool)):
+            return False
+    return True
+
+
+def parse(raw: bytes) -> tuple[list[dict], int]:
+    """Return (records, number of unreadable lines) from the file's bytes, line by line.
+
+    A file written as one JSON list of records (an older or hand-made form) is accepted
+    whole when every element is a record.
+    """
+    stripped = raw.strip()
+    if stripped.startswith(b"["):
+        try:
+            whole = json.loads(stripped.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            whole = None
+        if isinstance(whole, list) and all(_is_record(r) for r in whole):
+            return list(whole), 0
+    records, bad = [], 0
+    for line in raw.split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            bad += 1
+            continue
+        if _is_record(obj):
+            records.append(obj)
+        else:
+            bad += 1
+    return records, bad
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on <path>.lock while the block runs (best effort)."""
+    handle = None
+    if fcntl is not None:
+        try:
+            handle = open(path.with_name(path.name + ".lock"), "a+")
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        except OSError:
+            if handle is not None:
+                handle.close()
+            handle = None  # unlockable folder: carry on, the write will report the real problem
+    try:
+        yield
+    finally:
+        if handle is not None:
+            with contextlib.suppress(OSError):
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            handle.close()
+
+
+def _write_atomic(path: Path, records: list[dict]) -> None:
+    payload = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_unlocked(path: Path) -> LoadReport:
+    """Read the file; if damaged, move it aside and start a fresh one with what was recoverable."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return LoadReport()
+    except OSError as exc:
+        raise ProgressError(
+            f"Your progress file {path} cannot be read ({exc.strerror}). "
+            f"Check its permissions, or set {ENV_FILE} to another file."
+        ) from exc
+    records, bad = parse(raw)
+    if not bad:
+        return LoadReport(records)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    try:
+        os.replace(path, aside)
+        _write_atomic(path, records)
+    except OSError as exc:
+        raise ProgressError(
+            f"Your progress file {path} is damaged ({bad} unreadable line(s)) and could not be "
+            f"repaired ({exc.strerror}). Move it away by hand, or set {ENV_FILE} to another file."
+        ) from exc
+    notice = (
+        f"Your progress file was damaged: {len(records)} saved answer(s) were recovered and "
+        f"{bad} unreadable line(s) were kept in {aside.name} (same folder). Nothing else to do."
+    )
+    return LoadReport(records, notice)
+
+
+def load(path: Path | None = None) -> LoadReport:
+    """Return every saved record (repairing a damaged file first; see the module docstring)."""
+    path = path or progress_path()
+    if not path.exists():
+        return LoadReport()
+    with _locked(path):
+        return _read_unlocked(path)
+
+
+def append(record: dict, path: Path | None = None) -> SaveReport:
+    """Save one checked answer; never raises: failures come back as a notice.
+
+    ``attempts`` is filled in here (1 + earlier records for the same lesson and question),
+    under the lock, so concurrent kernels count correctly.
+    """
+    path = path or progress_path()
+    record = dict(record)
+    record.setdefault("timestamp", now_iso())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(path):
+            report = _read_unlocked(path)
+            earlier = sum(
+                1 for r in report.records
+                if r["lesson"] == record["lesson"] and r["question_id"] == record["question_id"]
+            )
+            record["attempts"] = earlier + 1
+            _write_atomic(path, report.records + [record])
+        return SaveReport(True, record, report.notice)
+    except ProgressError as exc:
+        return SaveReport(False, record, f"Answer checked but not saved: {exc}")
+    except (OSError, TypeError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return SaveReport(
+            False, record,
+            f"Answer checked but not saved ({reason}: {path}). The quiz still works; "
+            f"set {ENV_FILE} to a writable file to keep your progress.",
+        )
+
+
+def remove(lesson: str | None = None, path: Path | None = None) -> tuple[int, Path | None]:
+    """Delete saved records (all, or one lesson's); return (count removed, backup file).
+
+    The previous file is kept as ``progress.json.bak-<timestamp>`` so a reset can be undone.
+    """
+    path = path or progress_path()
+    if not path.exists():
+        return 0, None
+    try:
+        with _locked(path):
+            records = _read_unlocked(path).records
+            keep = [r for r in records if lesson is not None and r["lesson"] != lesson]
+            stamp = time.strftime("%Y%m%dT%H%M%S")
+            backup = path.with_name(f"{path.name}.bak-{stamp}")
+            _write_atomic(backup, records)
+            _write_atomic(path, keep)
+    except OSError as exc:
+        raise ProgressError(
+            f"Could not reset your progress file {path} ({exc.strerror}). Check that the folder is writable."
+        ) from exc
+    return len(records) - len(keep), backup
