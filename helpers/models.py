@@ -50,10 +50,16 @@ __all__ = [
     "LEVEL_VALUES",
     "ModelInputError",
     "Prediction",
+    "SCENARIOS",
+    "assumptions_table",
     "compare_with_episodes",
     "episode_parameters",
+    "episode_timeline",
+    "episodes_text",
     "model_explorer",
+    "open_episodes",
     "quasi_alliance",
+    "scenario_table",
 ]
 
 
@@ -81,6 +87,31 @@ INPUTS = {
     "us_commitment_korea": "Perceived US commitment to South Korea (0 = none, 1 = rock solid)",
     "shared_threat": "Threat both feel from the same source, e.g. North Korea or the USSR (0-1)",
     "history_salience": "How much colonial-history disputes matter in domestic politics (0-1)",
+}
+
+#: Three imagined worlds used in lesson 06 to show Cha's three cases. The values are
+#: illustrations chosen by the course, not measurements of any period.
+SCENARIOS = {
+    "both allies doubt the US": {
+        "us_commitment_japan": 0.3, "us_commitment_korea": 0.3, "shared_threat": 0.7, "history_salience": 0.5,
+    },
+    "one ally doubts the US": {
+        "us_commitment_japan": 0.8, "us_commitment_korea": 0.3, "shared_threat": 0.5, "history_salience": 0.5,
+    },
+    "both allies feel secure": {
+        "us_commitment_japan": 0.8, "us_commitment_korea": 0.8, "shared_threat": 0.5, "history_salience": 0.5,
+    },
+}
+
+#: What each assumption does, in words (for :func:`assumptions_table`).
+_ASSUMPTION_WORDS = {
+    "weight_shared_fear": "multiplies the fear both allies share (pulls towards cooperation)",
+    "weight_shared_threat": "multiplies the shared threat (pulls towards cooperation)",
+    "weight_asymmetry": "multiplies the gap between the two fears (pulls towards friction)",
+    "weight_history": "multiplies history salience (pulls towards friction)",
+    "baseline": "subtracted from every score: friction is the normal state in Cha's account",
+    "cooperation_at_or_above": "scores at or above this read as cooperation",
+    "friction_at_or_below": "scores at or below this read as friction (between the two: mixed)",
 }
 
 #: How the words used to code episodes map onto model inputs (a course convention).
@@ -261,6 +292,31 @@ def quasi_alliance(
     )
 
 
+def assumptions_table():
+    """Return the model's teaching assumptions as a DataFrame (name, value, what it does)."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        [{"assumption": k, "value": v, "what it does": _ASSUMPTION_WORDS[k]} for k, v in ASSUMPTIONS.items()]
+    )
+
+
+def scenario_table(scenarios: dict | None = None):
+    """Return the model's prediction for each imagined world in :data:`SCENARIOS`."""
+    import pandas as pd
+
+    rows = []
+    for name, inputs in (scenarios or SCENARIOS).items():
+        p = quasi_alliance(**inputs)
+        rows.append({
+            "world": name, "US→JP": p.us_commitment_japan, "US→KR": p.us_commitment_korea,
+            "threat": p.shared_threat, "history": p.history_salience,
+            "fear JP": round(p.fear_japan, 2), "fear KR": round(p.fear_korea, 2),
+            "asymmetry": round(p.asymmetry, 2), "score": round(p.score, 2), "model": p.label,
+        })
+    return pd.DataFrame(rows)
+
+
 # ----------------------------------------------------------------------- the chart
 
 
@@ -361,6 +417,60 @@ def model_explorer(
 # -------------------------------------------------------------------- the episodes
 
 
+def _episodes(episodes=None):
+    if episodes is None:
+        from helpers.data import load_dataset
+
+        episodes = load_dataset("alliance_episodes")
+    return episodes
+
+
+def open_episodes(episodes=None) -> list[str]:
+    """Return the ids of episodes whose observed relations are left for students to code."""
+    episodes = _episodes(episodes)
+    return [str(r["episode_id"]) for _, r in episodes.iterrows() if _missing(r.get("observed_relations"))]
+
+
+def episodes_text(episodes=None, width: int = 38) -> str:
+    """Return the episodes as a small plain-text table (id, years, label, coding, observed)."""
+    episodes = _episodes(episodes)
+    cols = [c for c in ("episode_id", "label", "us_posture", "shared_threat", "observed_relations")
+            if c in episodes.columns]
+    table = episodes[cols].copy()
+    table.insert(1, "years", [f"{a}-{b}" for a, b in zip(episodes["start_year"], episodes["end_year"])])
+    for c in cols:
+        table[c] = [
+            "(left for you)" if c == "observed_relations" and _missing(v)
+            else ("" if _missing(v) else _short(str(v), width))
+            for v in table[c]
+        ]
+    return table.rename(columns={"episode_id": "episode", "observed_relations": "observed"}).to_string(index=False)
+
+
+def _short(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def episode_timeline(episode_id: str | None = None, episodes=None):
+    """Return the course timeline filtered to one episode's years (default: the open one)."""
+    from helpers.timeline import timeline
+
+    episodes = _episodes(episodes)
+    if episode_id is None:
+        left = open_episodes(episodes)
+        if not left:
+            raise ModelInputError("Every episode is already coded; pass an episode_id to episode_timeline().")
+        episode_id = left[0]
+    match = episodes[episodes["episode_id"].astype(str) == str(episode_id)]
+    if match.empty:
+        raise ModelInputError(
+            f"No episode called {episode_id!r} in the alliance_episodes dataset. "
+            f"Fix: use one of {', '.join(episodes['episode_id'].astype(str))}."
+        )
+    row = match.iloc[0]
+    return timeline(start=int(row["start_year"]), end=int(row["end_year"]))
+
+
 def _as_level(value, column: str, episode: str) -> float:
     """Turn a coded cell (a 0-1 number or a word from LEVEL_VALUES) into a model input."""
     if isinstance(value, Real) and not isinstance(value, bool) and not math.isnan(float(value)):
@@ -383,10 +493,7 @@ def episode_parameters(episodes=None) -> dict:
     ``us_commitment_korea``, ``shared_threat``, ``history_salience``); episodes whose
     observed relations are not coded (left for students) are skipped.
     """
-    if episodes is None:
-        from helpers.data import load_dataset
-
-        episodes = load_dataset("alliance_episodes")
+    episodes = _episodes(episodes)
     params = {}
     for _, row in episodes.iterrows():
         observed = row.get("observed_relations")
@@ -431,10 +538,7 @@ def compare_with_episodes(params_by_episode: dict | None = None, episodes=None):
     """
     import pandas as pd
 
-    if episodes is None:
-        from helpers.data import load_dataset
-
-        episodes = load_dataset("alliance_episodes")
+    episodes = _episodes(episodes)
     known = set(episodes["episode_id"].astype(str))
     params_by_episode = dict(params_by_episode or {})
     unknown = sorted(set(params_by_episode) - known)

@@ -181,3 +181,38 @@ def test_comparison_on_the_course_dataset():
     assert list(table["episode"]) == list(coded["episode_id"])
     assert set(table["model"]) <= {"cooperation", "mixed", "friction"}
     assert (table["observed"] != "").all()
+
+
+def test_scenarios_reproduce_chas_three_cases():
+    from helpers.models import scenario_table
+
+    table = scenario_table().set_index("world")
+    assert table.loc["both allies doubt the US", "model"] == "cooperation"
+    assert table.loc["one ally doubts the US", "model"] == "friction"
+    assert table.loc["both allies feel secure", "model"] != "cooperation"
+
+
+def test_assumptions_table_lists_every_assumption():
+    from helpers.models import assumptions_table
+
+    table = assumptions_table()
+    assert list(table["assumption"]) == list(ASSUMPTIONS)
+    assert table["what it does"].str.len().min() > 10
+
+
+def test_episodes_text_marks_the_open_episode():
+    from helpers.models import episodes_text, open_episodes
+
+    assert open_episodes(FAKE) == ["open"]
+    text = episodes_text(FAKE)
+    lines = text.splitlines()
+    assert "episode" in lines[0] and "observed" in lines[0]
+    assert "2017-2019" in text and "(left for you)" in lines[-1]
+    assert "cooperation" in lines[1]
+
+
+def test_episode_timeline_names_unknown_episodes():
+    from helpers.models import episode_timeline
+
+    with pytest.raises(ModelInputError, match="No episode called 'zz'"):
+        episode_timeline("zz", episodes=FAKE)
