@@ -1,0 +1,207 @@
+"""Every lesson runs in a real JupyterLab in headless Chromium, as a student would run it.
+
+For each lesson (discovered from lessons/, so the suite grows with the course): open it,
+Run All Cells from the Run menu, wait until the kernel is idle and no prompt shows
+``*``, then check that every code cell ran and no cell shows an error; answer one
+single-choice quiz question wrongly and then rightly through the rendered widgets and
+read the feedback from the page (and the saved progress); check that every map's iframe
+has Leaflet loaded and markers drawn. Lesson 00 also runs in the Notebook 7 interface.
+Screenshots go to test-artifacts/browser/ for a person to look at.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from screenshots import (
+    ARTIFACTS, ROOT, code_cells, error_outputs, have_chromium, lab_server, launch_browser, leaflet_state,
+    lessons, map_frames, open_notebook, route_offline, run_all, scroll_screenshots,
+    stderr_outputs, wait_run_finished,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not have_chromium(), reason="Chromium not installed at /usr/bin/chromium"),
+]
+
+# Generous but bounded: nine lessons must fit well inside CI's budget on 2 cores.
+RUN_TIMEOUT_S = 240
+LESSONS = lessons()
+QUIZ_DIR = ROOT / "datasets" / "quizzes"
+
+
+def _ids(paths):
+    return [p.stem for p in paths]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with lab_server() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        ctx = launch_browser(p)
+        route_offline(ctx)
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+@pytest.fixture
+def page(browser):
+    pg = browser.new_page()
+    console_errors: list[str] = []
+    pg.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    pg.console_errors = console_errors
+    try:
+        yield pg
+    finally:
+        pg.close()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _single_questions(number: str) -> list[dict]:
+    bank = QUIZ_DIR / f"{number}.yaml"
+    if not bank.exists():
+        return []
+    import yaml
+
+    data = yaml.safe_load(bank.read_text(encoding="utf-8"))
+    return [q for q in data.get("questions", []) if q.get("type") == "single"]
+
+
+def _question_box(page, choice_text: str):
+    """The rendered question (VBox with a Check button) that offers ``choice_text``."""
+    label = page.locator(".widget-radio-box label").filter(has_text=choice_text[:60]).first
+    box = label.locator(
+        "xpath=ancestor::div[contains(@class,'widget-vbox')][.//button[contains(., 'Check')]][1]")
+    return label, box
+
+
+def _answer(page, box, label, expect_word: str, expect_feedback: str) -> str:
+    label.locator("input[type=radio]").check()
+    box.locator("button.jupyter-button", has_text="Check").first.click()
+    head = _norm(expect_feedback)[:50]
+    deadline = time.monotonic() + 20
+    text = ""
+    while time.monotonic() < deadline:
+        text = _norm(box.inner_text())
+        if expect_word in text and head in text:
+            return text
+        page.wait_for_timeout(200)
+    raise AssertionError(f"expected {expect_word!r} and feedback {head!r} under the question; page shows: {text[-600:]}")
+
+
+def _progress_records(server) -> list[dict]:
+    f = server.progress_file
+    if not f.exists():
+        return []
+    return [json.loads(line) for line in f.read_text().splitlines() if line.strip()]
+
+
+def _exercise_quiz(page, server, number: str) -> str | None:
+    """Answer one single-choice question wrongly, then rightly; return its id (None: no quiz shown)."""
+    for q in _single_questions(number):
+        right = next(c for c in q["choices"] if c.get("correct"))
+        wrong = next(c for c in q["choices"] if not c.get("correct"))
+        label_wrong, box = _question_box(page, _norm(wrong["text"]))
+        if not label_wrong.count():
+            continue  # this question is not shown in the lesson
+        box.scroll_into_view_if_needed()
+        _answer(page, box, label_wrong, "Not correct.", wrong["feedback"])
+        label_right, _ = _question_box(page, _norm(right["text"]))
+        text = _answer(page, box, label_right, "Correct.", right["feedback"])
+        assert "Not correct." not in text, "the wrong answer's verdict stayed after the right answer"
+        return q["id"]
+    return None
+
+
+def _check_maps(page) -> list[dict]:
+    states = []
+    for el, frame in map_frames(page):
+        el.scroll_into_view_if_needed()
+        states.append(leaflet_state(frame))
+    return states
+
+
+def _run_and_check(page, server, lesson: Path, ui: str):
+    stem = ARTIFACTS / f"{lesson.stem}{'' if ui == 'lab' else '_notebook7'}"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    open_notebook(page, server, f"lessons/{lesson.name}", ui=ui)
+    run_all(page)
+    try:
+        prompts = wait_run_finished(page, RUN_TIMEOUT_S)
+    finally:
+        page.screenshot(path=str(stem) + "_after_run.png")
+    elapsed = time.perf_counter() - t0
+    errors = error_outputs(page)
+    assert not errors, f"{lesson.name} ({ui}) shows errors:\n" + "\n---\n".join(errors)
+    not_run = [i for i, p in enumerate(prompts) if not re.fullmatch(r"\[\d+\]:", p)]
+    if not_run:
+        cells = code_cells(page)
+        last = cells[not_run[0] - 1] if not_run[0] > 0 else None
+        raise AssertionError(
+            f"{lesson.name} ({ui}): Run All stopped; code cells {not_run} (0-based) did not run.\n"
+            + (f"Last cell that ran: {last['source']!r}\nits output: {last['outputs']}" if last else ""))
+    assert prompts, f"{lesson.name} ({ui}): no code cells found in the page"
+    stderr = stderr_outputs(page)
+    if stderr:
+        print(f"{lesson.name} ({ui}) stderr (warnings?):", *stderr, sep="\n  ")
+    return elapsed, stem
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=_ids(LESSONS))
+def test_lesson_runs_in_jupyterlab(page, server, lesson):
+    elapsed, stem = _run_and_check(page, server, lesson, "lab")
+    number = lesson.name[:2]
+
+    maps = _check_maps(page)
+    for k, state in enumerate(maps):
+        assert state["leaflet"], f"{lesson.name}: map {k + 1} has no Leaflet (CDN routing or offline assets broken)"
+        assert state["container"] and (state["icons"] + state["paths"] + state["markerPane"]) > 0, (
+            f"{lesson.name}: map {k + 1} shows no markers: {state}")
+
+    qid = _exercise_quiz(page, server, number)
+    if _single_questions(number):
+        assert qid, f"{lesson.name}: none of bank {number}'s single-choice questions is shown as radio buttons"
+        mine = [r for r in _progress_records(server) if r.get("question_id") == qid and r.get("lesson") == number]
+        assert [r.get("correct") for r in mine][-2:] == [False, True], (
+            f"progress file did not record the wrong then right attempt for {qid}: {mine}")
+
+    shots = scroll_screenshots(page, stem)
+    assert not page.console_errors, f"{lesson.name}: JavaScript errors in the page: {page.console_errors}"
+    print(f"\n{lesson.name}: ran in {elapsed:.1f} s, {len(maps)} map(s), quiz question {qid}, "
+          f"{len(shots)} screenshots")
+
+
+@pytest.mark.skipif(not (ROOT / "lessons" / "00_start_here.ipynb").exists(), reason="lesson 00 missing")
+def test_start_here_runs_in_notebook7(page, server):
+    lesson = ROOT / "lessons" / "00_start_here.ipynb"
+    elapsed, stem = _run_and_check(page, server, lesson, "notebook")
+    # lesson 00's set-up check: a widget button whose label next to it changes when clicked
+    button = page.locator(".jp-Notebook .jp-OutputArea-output button.jupyter-button").first
+    assert button.count(), "no widget buttons rendered in Notebook 7 (widgets not running?)"
+    row = button.locator("xpath=..")
+    before = row.inner_text()
+    button.scroll_into_view_if_needed()
+    button.click()
+    page.wait_for_function("([el, b]) => el.innerText !== b", arg=[row.element_handle(), before], timeout=15_000)
+    qid = _exercise_quiz(page, server, "00")
+    if _single_questions("00"):
+        assert qid, "Notebook 7: no single-choice question of bank 00 rendered as radio buttons"
+    page.screenshot(path=str(stem) + "_quiz.png")
+    print(f"\n00 in Notebook 7: ran in {elapsed:.1f} s, quiz question {qid}")
