@@ -47,6 +47,8 @@ from helpers.errors import CourseError
 __all__ = [
     "ASSUMPTIONS",
     "INPUTS",
+    "EXERCISE_EPISODE",
+    "FEAR_COLUMNS",
     "LEVEL_VALUES",
     "ModelInputError",
     "Prediction",
@@ -115,7 +117,21 @@ _ASSUMPTION_WORDS = {
 }
 
 #: How the words used to code episodes map onto model inputs (a course convention).
-LEVEL_VALUES = {"very low": 0.1, "low": 0.3, "medium": 0.5, "high": 0.7, "very high": 0.9}
+LEVEL_VALUES = {"very low": 0.1, "low": 0.3, "moderate": 0.5, "medium": 0.5, "high": 0.7, "very high": 0.9}
+
+#: Columns of ``alliance_episodes`` holding each ally's coded fear of US abandonment.
+#: A coded fear (a level word) becomes a perceived commitment of ``1 - fear``: "high"
+#: fear gives 0.3, "low" fear gives 0.7 (a course convention).
+FEAR_COLUMNS = {"us_commitment_japan": "japan_abandonment_fear", "us_commitment_korea": "korea_abandonment_fear"}
+
+
+#: The period the dataset leaves uncoded on purpose: students code it in lesson 06.
+EXERCISE_EPISODE = {
+    "episode_id": "exercise_2017_19",
+    "start_year": 2017,
+    "end_year": 2019,
+    "label": "Trump, North Korea and the 2018-19 crisis",
+}
 
 
 def _level(value: float) -> str:
@@ -417,24 +433,34 @@ def model_explorer(
 # -------------------------------------------------------------------- the episodes
 
 
-def _episodes(episodes=None):
+def _episodes(episodes=None, with_exercise: bool = False):
+    import pandas as pd
+
     if episodes is None:
         from helpers.data import load_dataset
 
         episodes = load_dataset("alliance_episodes")
+    if with_exercise and EXERCISE_EPISODE["episode_id"] not in set(episodes["episode_id"].astype(str)):
+        extra = pd.DataFrame([EXERCISE_EPISODE])
+        episodes = pd.concat([episodes, extra], ignore_index=True)
     return episodes
 
 
 def open_episodes(episodes=None) -> list[str]:
     """Return the ids of episodes whose observed relations are left for students to code."""
-    episodes = _episodes(episodes)
+    episodes = _episodes(episodes, with_exercise=True)
     return [str(r["episode_id"]) for _, r in episodes.iterrows() if _missing(r.get("observed_relations"))]
 
 
-def episodes_text(episodes=None, width: int = 38) -> str:
-    """Return the episodes as a small plain-text table (id, years, label, coding, observed)."""
-    episodes = _episodes(episodes)
-    cols = [c for c in ("episode_id", "label", "us_posture", "shared_threat", "observed_relations")
+def episodes_text(episodes=None, width: int = 44) -> str:
+    """Return the episodes as a small plain-text table (id, years, label, coding, observed).
+
+    The exercise period (:data:`EXERCISE_EPISODE`) is listed last, marked "(left for you)".
+    """
+    episodes = _episodes(episodes, with_exercise=True)
+    cols = [c for c in ("episode_id", "label", "us_posture", "japan_abandonment_fear",
+                        "korea_abandonment_fear", "shared_threat",
+                        "observed_relations")
             if c in episodes.columns]
     table = episodes[cols].copy()
     table.insert(1, "years", [f"{a}-{b}" for a, b in zip(episodes["start_year"], episodes["end_year"])])
@@ -444,7 +470,10 @@ def episodes_text(episodes=None, width: int = 38) -> str:
             else ("" if _missing(v) else _short(str(v), width))
             for v in table[c]
         ]
-    return table.rename(columns={"episode_id": "episode", "observed_relations": "observed"}).to_string(index=False)
+    names = {"episode_id": "episode", "observed_relations": "observed", "us_posture": "US posture",
+             "japan_abandonment_fear": "JP fear", "korea_abandonment_fear": "KR fear",
+             "shared_threat": "threat"}
+    return table.rename(columns=names).to_string(index=False)
 
 
 def _short(text: str, width: int) -> str:
@@ -452,10 +481,10 @@ def _short(text: str, width: int) -> str:
 
 
 def episode_timeline(episode_id: str | None = None, episodes=None):
-    """Return the course timeline filtered to one episode's years (default: the open one)."""
+    """Return the course timeline filtered to one episode's years (default: the exercise)."""
     from helpers.timeline import timeline
 
-    episodes = _episodes(episodes)
+    episodes = _episodes(episodes, with_exercise=True)
     if episode_id is None:
         left = open_episodes(episodes)
         if not left:
@@ -488,24 +517,26 @@ def _as_level(value, column: str, episode: str) -> float:
 def episode_parameters(episodes=None) -> dict:
     """Return the course's model inputs for every coded episode, keyed by episode_id.
 
-    The inputs are read from the ``alliance_episodes`` dataset when it carries numeric
-    (0-1) or word-level columns for them (``us_commitment_japan``,
-    ``us_commitment_korea``, ``shared_threat``, ``history_salience``); episodes whose
-    observed relations are not coded (left for students) are skipped.
+    Read from ``alliance_episodes``: a 0-1 number or level word in a column named like
+    the input (``us_commitment_japan`` ...) is used as it is; otherwise each ally's
+    coded fear of abandonment (:data:`FEAR_COLUMNS`, "high"/"low") becomes its
+    perceived commitment ``1 - fear``, and ``shared_threat`` words are read through
+    :data:`LEVEL_VALUES`. Episodes without observed relations are skipped.
     """
     episodes = _episodes(episodes)
     params = {}
     for _, row in episodes.iterrows():
-        observed = row.get("observed_relations")
-        if observed is None or (isinstance(observed, float) and math.isnan(observed)) or not str(observed).strip():
+        if _missing(row.get("observed_relations")):
             continue
         eid = str(row["episode_id"])
         p = {}
         for name in INPUTS:
             if name in row.index and not _missing(row[name]):
                 p[name] = _as_level(row[name], name, eid)
-        if "shared_threat" not in p and not _missing(row.get("shared_threat")):
-            p["shared_threat"] = _as_level(row["shared_threat"], "shared_threat", eid)
+        for name, fear_col in FEAR_COLUMNS.items():
+            if name not in p and fear_col in row.index and not _missing(row[fear_col]):
+                fear = _as_level(row[fear_col], fear_col, eid)
+                p[name] = round(1.0 - fear, 2)
         params[eid] = p
     return params
 
@@ -538,7 +569,7 @@ def compare_with_episodes(params_by_episode: dict | None = None, episodes=None):
     """
     import pandas as pd
 
-    episodes = _episodes(episodes)
+    episodes = _episodes(episodes, with_exercise=True)
     known = set(episodes["episode_id"].astype(str))
     params_by_episode = dict(params_by_episode or {})
     unknown = sorted(set(params_by_episode) - known)

@@ -9,6 +9,7 @@ import pytest
 from helpers.errors import CourseError
 from helpers.models import (
     ASSUMPTIONS,
+    EXERCISE_EPISODE,
     ModelInputError,
     compare_with_episodes,
     episode_parameters,
@@ -129,39 +130,62 @@ def test_explorer_rejects_bad_start_values():
 
 FAKE = pd.DataFrame(
     {
-        "episode_id": ["a", "b", "open"],
-        "start_year": [1969, 1972, 2017],
-        "end_year": [1971, 1974, 2019],
-        "label": ["A", "B", "Open"],
-        "us_posture": ["retrenchment", "detente", ""],
-        "us_commitment_japan": ["low", "high", ""],
-        "us_commitment_korea": ["low", "low", ""],
-        "shared_threat": ["high", "medium", ""],
-        "observed_relations": ["cooperation", "friction", ""],
+        "episode_id": ["a", "b", "c"],
+        "start_year": [1969, 1972, 1980],
+        "end_year": [1971, 1974, 1988],
+        "label": ["A", "B", "C"],
+        "us_posture": ["weakening", "weakening", "strong"],
+        "korea_abandonment_fear": ["high", "high", "low"],
+        "japan_abandonment_fear": ["high", "low", "low"],
+        "shared_threat": ["high", "moderate", "high"],
+        "observed_relations": ["cooperation", "friction", "friction"],
         "summary": ["", "", ""],
         "source": ["", "", ""],
     }
 )
+LOW, HIGH = 0.3, 0.7  # perceived commitment when the coded fear is high / low
 
 
-def test_episode_parameters_read_word_levels_and_skip_uncoded_episodes():
+def test_episode_parameters_turn_coded_fears_into_commitments():
     params = episode_parameters(FAKE)
-    assert set(params) == {"a", "b"}
-    assert params["a"] == {"us_commitment_japan": 0.3, "us_commitment_korea": 0.3, "shared_threat": 0.7}
+    assert set(params) == {"a", "b", "c"}
+    assert params["a"] == {"us_commitment_japan": LOW, "us_commitment_korea": LOW, "shared_threat": 0.7}
+    assert params["b"] == {"us_commitment_japan": HIGH, "us_commitment_korea": LOW, "shared_threat": 0.5}
+    numeric = FAKE.assign(us_commitment_japan=[0.1, None, None])
+    assert episode_parameters(numeric)["a"]["us_commitment_japan"] == 0.1
+    assert episode_parameters(numeric)["b"]["us_commitment_japan"] == HIGH
 
 
-def test_comparison_uses_the_coding_and_adds_student_episodes():
+def test_episode_parameters_reject_unknown_fear_words():
+    with pytest.raises(ModelInputError, match="japan_abandonment_fear"):
+        episode_parameters(FAKE.assign(japan_abandonment_fear=["dread", "low", "low"]))
+
+
+def test_comparison_uses_the_coding_and_adds_the_exercise_episode():
     table = compare_with_episodes(episodes=FAKE)
-    assert list(table["episode"]) == ["a", "b"]
-    assert list(table["model"]) == [quasi_alliance(0.3, 0.3, 0.7).label, quasi_alliance(0.7, 0.3, 0.5).label]
-    assert list(table["observed"]) == ["cooperation", "friction"]
-    assert list(table["match"]) == ["yes", "yes"]
+    assert list(table["episode"]) == ["a", "b", "c"]
+    expected = [quasi_alliance(**episode_parameters(FAKE)[e]).label for e in "abc"]
+    assert list(table["model"]) == expected
+    assert expected[:2] == ["cooperation", "friction"]  # Cha's symmetric and asymmetric cases
+    assert list(table["observed"]) == ["cooperation", "friction", "friction"]
+    assert list(table["match"]) == ["yes" if m == o else "no" for m, o in zip(expected, table["observed"])]
+    ex = EXERCISE_EPISODE["episode_id"]
     mine = compare_with_episodes(
-        {"open": {"us_commitment_japan": 0.5, "us_commitment_korea": 0.4, "shared_threat": 0.6}}, episodes=FAKE
+        {ex: {"us_commitment_japan": 0.7, "us_commitment_korea": 0.4, "shared_threat": 0.4,
+              "history_salience": 0.9}},
+        episodes=FAKE,
     )
-    row = mine[mine["episode"] == "open"].iloc[0]
+    row = mine[mine["episode"] == ex].iloc[0]
     assert row["observed"] == "" and row["match"] == ""
-    assert row["model"] == quasi_alliance(0.5, 0.4, 0.6).label
+    assert row["model"] == quasi_alliance(0.7, 0.4, 0.4, 0.9).label
+    assert row["years"] == f"{EXERCISE_EPISODE['start_year']}-{EXERCISE_EPISODE['end_year']}"
+
+
+def test_comparison_lets_students_override_one_input():
+    base = compare_with_episodes(episodes=FAKE).set_index("episode")
+    tweaked = compare_with_episodes({"c": {"history_salience": 1.0}}, episodes=FAKE).set_index("episode")
+    assert tweaked.loc["c", "score"] < base.loc["c", "score"]
+    assert tweaked.loc["a", "score"] == base.loc["a", "score"]
 
 
 def test_comparison_names_unknown_episodes():
@@ -179,6 +203,7 @@ def test_comparison_on_the_course_dataset():
     table = compare_with_episodes()
     coded = episodes[episodes["observed_relations"].fillna("").str.strip() != ""]
     assert list(table["episode"]) == list(coded["episode_id"])
+    assert EXERCISE_EPISODE["episode_id"] not in set(episodes["episode_id"])  # left for students
     assert set(table["model"]) <= {"cooperation", "mixed", "friction"}
     assert (table["observed"] != "").all()
 
@@ -203,12 +228,12 @@ def test_assumptions_table_lists_every_assumption():
 def test_episodes_text_marks_the_open_episode():
     from helpers.models import episodes_text, open_episodes
 
-    assert open_episodes(FAKE) == ["open"]
+    assert open_episodes(FAKE) == [EXERCISE_EPISODE["episode_id"]]
     text = episodes_text(FAKE)
     lines = text.splitlines()
     assert "episode" in lines[0] and "observed" in lines[0]
-    assert "2017-2019" in text and "(left for you)" in lines[-1]
-    assert "cooperation" in lines[1]
+    assert "2017-2019" in lines[-1] and "(left for you)" in lines[-1]
+    assert "cooperation" in lines[1] and "1969-1971" in lines[1]
 
 
 def test_episode_timeline_names_unknown_episodes():
