@@ -189,7 +189,7 @@ def _convert(raw: str, field: dict):
     raise ValueError
 
 
-def _check_constraints(value, raw, field, where):
+def _check_constraints(value, raw, field):
     """Return (expected, found) when a constraint fails, else None."""
     c = field.get("constraints") or {}
     kind = field.get("type", "string")
@@ -256,6 +256,9 @@ def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> 
         if missing:
             col = missing[0]
             close = difflib.get_close_matches(col, extra, n=1)
+            at = names.index(col)
+            if not close and at < len(header) and header[at] in extra:
+                close = [header[at]]  # same position: most likely a renamed column
             found = f"a column '{close[0]}' instead" if close else "no such column in the header"
             raise DatasetError(
                 f"{shown}, header (line 1), column '{col}': expected this column (the schema "
@@ -303,7 +306,7 @@ def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> 
                 expected = _TYPE_WORDS.get(field.get("type", "string"), field.get("type"))
                 raise _problem(shown, row, line, col, expected, f"'{raw}'",
                                "correct the cell, or " + fix_file) from None
-            failed = _check_constraints(value, raw, field, (row, line))
+            failed = _check_constraints(value, raw, field)
             if failed:
                 raise _problem(shown, row, line, col, failed[0], failed[1],
                                "correct the cell, or " + fix_file)
