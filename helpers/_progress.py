@@ -19,7 +19,6 @@ import getpass
 import json
 import os
 import tempfile
-import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -166,7 +165,7 @@ def _read_unlocked(path: Path) -> LoadReport:
     records, bad = parse(raw)
     if not bad:
         return LoadReport(records)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
     try:
         os.replace(path, aside)
@@ -235,7 +234,7 @@ def remove(lesson: str | None = None, path: Path | None = None) -> tuple[int, Pa
         with _locked(path):
             records = _read_unlocked(path).records
             keep = [r for r in records if lesson is not None and r["lesson"] != lesson]
-            stamp = time.strftime("%Y%m%dT%H%M%S")
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
             backup = path.with_name(f"{path.name}.bak-{stamp}")
             _write_atomic(backup, records)
             _write_atomic(path, keep)

@@ -1,0 +1,192 @@
+"""Saved progress: concurrent writers, recovery from damaged files, tables and CSV export."""
+from __future__ import annotations
+
+import csv
+import json
+import multiprocessing
+
+import pytest
+
+from helpers import _progress, quiz
+
+
+@pytest.fixture
+def pfile(tmp_path, monkeypatch):
+    path = tmp_path / "home" / "progress.json"
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(path))
+    monkeypatch.setenv("ALLIES_STUDENT_ID", "student-007")
+    return path
+
+
+def _rec(lesson="00", qid="start-year", score=1.0, correct=True, answer="2019", ts=None):
+    r = {"lesson": lesson, "question_id": qid, "score": score, "correct": correct, "answer": answer}
+    if ts:
+        r["timestamp"] = ts
+    return r
+
+
+def _lines(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_default_and_env_path(monkeypatch, tmp_path):
+    monkeypatch.delenv("ALLIES_PROGRESS_FILE", raising=False)
+    assert _progress.progress_path().parts[-2:] == (".allies_at_odds", "progress.json")
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(tmp_path / "x.json"))
+    assert _progress.progress_path() == tmp_path / "x.json"
+
+
+def test_append_records_fields_and_counts_attempts(pfile):
+    for answer in ("2018", "2019"):
+        rep = _progress.append(_rec(answer=answer, correct=answer == "2019", score=float(answer == "2019")))
+        assert rep.saved and rep.notice is None
+    a, b = _lines(pfile)
+    assert (a["attempts"], b["attempts"]) == (1, 2)
+    assert set(b) >= {"lesson", "question_id", "score", "correct", "attempts", "timestamp", "answer"}
+    assert b["answer"] == "2019" and b["correct"] is True
+    assert not list(pfile.parent.glob("*.tmp"))  # the temporary file was renamed away
+
+
+def _writer(path, tag, n):
+    import os
+    os.environ["ALLIES_PROGRESS_FILE"] = str(path)
+    from helpers import _progress as p
+    for i in range(n):
+        rep = p.append({"lesson": "00", "question_id": f"{tag}-{i}", "score": 1.0, "correct": True, "answer": i})
+        assert rep.saved, rep.notice
+
+
+def test_two_concurrent_writer_processes_lose_nothing(pfile):
+    pfile.parent.mkdir(parents=True)
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(pfile, tag, 50)) for tag in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    recs = _lines(pfile)
+    assert len(recs) == 100
+    assert {r["question_id"] for r in recs} == {f"{t}-{i}" for t in "ab" for i in range(50)}
+
+
+def _seed(pfile, n=3):
+    for i in range(n):
+        _progress.append(_rec(qid=f"q{i}", answer=str(i)))
+    return pfile.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "damage, kept",
+    [
+        (lambda raw: raw[: len(raw) - 20], 2),                         # truncated mid-record
+        (lambda raw: raw + b'{"lesson": "00", "question_id": "q9", "sco', 3),  # half-written last line
+        (lambda raw: raw + b"\x00\xff\xfe garbage \x80\n", 3),          # garbage bytes
+        (lambda raw: b"\xff\xfe\x00\x01\n" + raw, 3),                 # garbage at the start
+        (lambda raw: raw.replace(b'"score": 1.0', b'"score": "full"', 1), 2),  # a record of the wrong shape
+    ],
+    ids=["truncated", "half-line", "garbage-end", "garbage-start", "bad-record"],
+)
+def test_damaged_file_is_moved_aside_and_recoverable_records_kept(pfile, damage, kept):
+    raw = _seed(pfile)
+    pfile.write_bytes(damage(raw))
+    damaged = pfile.read_bytes()
+    rep = _progress.append(_rec(qid="after"))
+    assert rep.saved
+    assert rep.notice and "damaged" in rep.notice and f"{kept} saved answer(s) were recovered" in rep.notice
+    aside = list(pfile.parent.glob("progress.json.corrupt-*"))
+    assert len(aside) == 1 and aside[0].read_bytes() == damaged  # nothing silently dropped
+    recs = _lines(pfile)
+    assert len(recs) == kept + 1 and recs[-1]["question_id"] == "after"
+    # the fresh file is clean: the next write carries no notice
+    assert _progress.append(_rec(qid="again")).notice is None
+
+
+def test_whole_file_garbage_starts_fresh_and_keeps_it(pfile):
+    pfile.parent.mkdir(parents=True)
+    pfile.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00 not progress at all")
+    rep = _progress.load()
+    assert rep.records == [] and "0 saved answer(s) were recovered" in rep.notice
+    assert pfile.read_bytes() == b""
+    assert len(list(pfile.parent.glob("progress.json.corrupt-*"))) == 1
+
+
+def test_json_list_form_is_accepted(pfile):
+    pfile.parent.mkdir(parents=True)
+    pfile.write_text(json.dumps([dict(_rec(), timestamp="2025-01-01T00:00:00+00:00", attempts=1)]))
+    rep = _progress.load()
+    assert len(rep.records) == 1 and rep.notice is None
+
+
+def test_unwritable_location_returns_a_notice_not_an_error(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(blocker / "progress.json"))
+    rep = _progress.append(_rec())
+    assert not rep.saved and "not saved" in rep.notice and "ALLIES_PROGRESS_FILE" in rep.notice
+
+
+def test_progress_table_counts_against_bank(pfile):
+    _progress.append(_rec(qid="start-year", score=0.0, correct=False, ts="2025-01-01T10:00:00+00:00"))
+    _progress.append(_rec(qid="start-year", score=1.0, ts="2025-01-01T10:01:00+00:00"))
+    _progress.append(_rec(qid="start-five-themes", score=0.5, correct=False, ts="2025-01-02T09:00:00+00:00"))
+    _progress.append(_rec(qid="removed-question", ts="2025-01-03T09:00:00+00:00"))
+    rows, notice = quiz.progress_table()
+    row = {r["lesson"]: r for r in rows}["00"]
+    total = len(quiz.load_bank("00")["questions"])
+    assert (row["answered"], row["total"]) == (2, total)
+    assert row["score_pct"] == 75.0  # best scores 1.0 and 0.5
+    assert row["last_activity"] == "2025-01-02T09:00:00+00:00"
+    assert notice is None
+
+
+def test_progress_view_html_has_table_and_chart_with_alt_text(pfile):
+    _progress.append(_rec())
+    view = quiz.progress()
+    bundle = view._repr_mimebundle_()
+    page = bundle["text/html"]
+    assert "<table>" in page and "1 of 6" in page and "100%" in page
+    assert 'alt="Bar chart of your best score per lesson: lesson 00: 100% on 1 of 6' in page
+    assert "data:image/png;base64," in page
+    assert "Lesson 00: 1 of 6 answered, 100%" in bundle["text/plain"]
+
+
+def test_progress_view_when_empty(pfile):
+    page = quiz.progress()._repr_mimebundle_()["text/html"]
+    assert "No answers saved yet" in page and "<img" not in page
+
+
+def test_export_csv(pfile, tmp_path):
+    _progress.append(_rec(qid="start-year", answer="2018", score=0.0, correct=False, ts="2025-01-01T10:00:00+00:00"))
+    _progress.append(_rec(qid="start-year", answer="2019", ts="2025-01-01T10:05:00+00:00"))
+    _progress.append(_rec(lesson="03", qid="islets-km", answer=["a", "b"], score=0.5, correct=False,
+                          ts="2025-01-02T08:00:00+00:00"))
+    out = quiz.export_progress(tmp_path / "out" / "me.csv")
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == list(quiz.EXPORT_COLUMNS)
+    assert [(r["lesson"], r["question_id"]) for r in rows] == [("00", "start-year"), ("03", "islets-km")]
+    first = rows[0]
+    assert first["student_id"] == "student-007"
+    assert (first["attempts"], first["best_score"], first["last_score"], first["last_correct"]) == ("2", "1", "1", "True")
+    assert first["last_answer"] == "2019"
+    assert first["first_attempt"] == "2025-01-01T10:00:00+00:00" and first["last_attempt"] == "2025-01-01T10:05:00+00:00"
+    assert json.loads(rows[1]["last_answer"]) == ["a", "b"] and rows[1]["best_score"] == "0.5"
+
+
+def test_export_student_id_falls_back_to_user_name(pfile, tmp_path, monkeypatch):
+    monkeypatch.delenv("ALLIES_STUDENT_ID")
+    _progress.append(_rec())
+    rows = list(csv.DictReader(quiz.export_progress(tmp_path / "e.csv").open()))
+    assert rows[0]["student_id"] == _progress.student_id() != ""
+
+
+def test_reset_progress_keeps_a_backup(pfile):
+    _progress.append(_rec(lesson="00"))
+    _progress.append(_rec(lesson="03", qid="x"))
+    msg = quiz.reset_progress("3")
+    assert "Removed 1" in msg and "lesson 03" in msg
+    assert [r["lesson"] for r in _lines(pfile)] == ["00"]
+    backups = list(pfile.parent.glob("progress.json.bak-*"))
+    assert backups and len(_lines(backups[0])) == 2
+    assert "Removed 1" in quiz.reset_progress()
+    assert _lines(pfile) == []
