@@ -129,11 +129,12 @@ def _exercise_quiz(page, server, number: str) -> str | None:
     return None
 
 
-def _check_maps(page) -> list[dict]:
+def _check_maps(page, stem: Path) -> list[dict]:
     states = []
-    for el, frame in map_frames(page):
+    for k, (el, frame) in enumerate(map_frames(page), 1):
         el.scroll_into_view_if_needed()
         states.append(leaflet_state(frame))
+        el.screenshot(path=f"{stem}_map{k}.png")
     return states
 
 
@@ -169,7 +170,7 @@ def test_lesson_runs_in_jupyterlab(page, server, lesson):
     elapsed, stem = _run_and_check(page, server, lesson, "lab")
     number = lesson.name[:2]
 
-    maps = _check_maps(page)
+    maps = _check_maps(page, stem)
     for k, state in enumerate(maps):
         assert state["leaflet"], f"{lesson.name}: map {k + 1} has no Leaflet (CDN routing or offline assets broken)"
         assert state["container"] and (state["icons"] + state["paths"] + state["markerPane"]) > 0, (
