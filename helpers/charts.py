@@ -270,7 +270,7 @@ def sma_chart(krw_per_usd=None):
     ax.legend(fontsize="small", loc="upper left")
     ax.grid(axis="y", alpha=0.3)
     first, last = df.iloc[0], df.iloc[-1]
-    unit = "billion won" if krw_per_usd is None else "million US dollars"
+    unit = "billion won" if krw_per_usd is None else f"million US dollars at {float(krw_per_usd):,.0f} won per dollar"
     alt = (
         f"Bar chart of South Korea's yearly payment under the Special Measures Agreements, "
         f"{int(first['year'])} to {int(last['year'])}, in {unit}: from {first[column]:,.0f} to "
@@ -310,7 +310,7 @@ def cost_sharing_explorer(start_rate=None):
     slider = widgets.IntSlider(
         value=int(start), min=RATE_MIN, max=RATE_MAX, step=RATE_STEP,
         description="Won per $", continuous_update=False,
-        description_tooltip="How many South Korean won buy one US dollar",
+        tooltip="How many South Korean won buy one US dollar",
         style={"description_width": "initial"}, layout=widgets.Layout(width="32em"),
     )
     summary = widgets.HTML()
@@ -861,7 +861,7 @@ def _chosen_events(event_ids):
             _choice(e, known, "event_id in the events dataset")
         chosen = events[events["event_id"].astype(str).isin(ids)].sort_values("date", kind="stable")
     chosen = chosen.reset_index(drop=True).copy()
-    chosen["xpos"] = [d.year + (d.dayofyear - 1) / 366.0 for d in chosen["date"]]
+    chosen["xpos"] = [d.year + (d.day_of_year - 1) / 366.0 for d in chosen["date"]]
     return chosen
 
 
@@ -884,7 +884,7 @@ def opinion_explorer():
     event_ids = list(ev["event_id"].astype(str))
     span = widgets.IntRangeSlider(value=(lo, hi), min=lo, max=hi, step=1, description="Years",
                                   continuous_update=False,
-                                  description_tooltip="First and last survey year to show")
+                                  tooltip="First and last survey year to show")
     summary = widgets.HTML()
     chart = widgets.HTML()
 
@@ -960,3 +960,127 @@ def article_claims_about(text: str):
         )
     keep = [c for c in ("claim_id", "quote", "verdict", "correction", "evidence", "source") if c in hits]
     return hits[keep].reset_index(drop=True)
+
+
+# ------------------------------------------------------- alliance diagram (lesson 01)
+# Appended by the lesson 01/02 writer: who is allied with whom, drawn from `alliances`.
+
+#: How each kind of instrument is drawn and described. Strongest first: when a pair
+#: has several instruments, the line takes the style of the strongest.
+_ALLIANCE_KINDS = {
+    "defence_treaty": ("-", 4.0, "defence treaty: a promise to act if the other is attacked"),
+    "intelligence_agreement": ("--", 2.2, "information-sharing agreement (binding), no defence promise"),
+    "intelligence_arrangement": ("--", 1.6, "information-sharing arrangement (not binding)"),
+    "political_commitment": ("-.", 1.6, "political commitment to consult (not binding)"),
+    "normalisation_treaty": (":", 1.6, "diplomatic relations, no defence promise"),
+    "claims_agreement": (":", 1.6, "settlement of property and claims"),
+}
+_ALLIANCE_NODES = {"USA": (0.5, 0.86), "KOR": (0.14, 0.14), "JPN": (0.86, 0.14)}
+_ALLIANCE_NAMES = {"USA": "United States", "KOR": "South Korea", "JPN": "Japan"}
+
+
+def alliance_links(as_of_year=DEFAULT_YEAR):
+    """Return the agreements among the US, Japan and South Korea signed by ``as_of_year``.
+
+    One row per agreement: ``pair`` ("JPN-KOR", "JPN-USA", "KOR-USA" or "three-way"),
+    ``name``, ``kind``, ``signed`` (year), ``binding`` and ``description`` (the kind in
+    words). Peace treaties with many parties are left out; where a newer agreement of
+    the same kind replaced an older one between the same parties (the 1960 US-Japan
+    treaty replacing that of 1951), only the newer one is kept.
+    """
+    import pandas as pd
+
+    df = load_dataset("alliances")
+    years = df["signed"].dt.year
+    first = int(years.min())
+    try:
+        year = int(as_of_year)
+    except (TypeError, ValueError):
+        year = None
+    if year is None or isinstance(as_of_year, bool) or (year != as_of_year and not isinstance(as_of_year, str)):
+        raise ChartError(f"The year for the alliance diagram must be a whole number such as 2019, not {as_of_year!r}.")
+    if year < first:
+        raise ChartError(
+            f"No agreement in the alliances dataset was signed by {year}: the first was signed in {first}. "
+            f"Choose {first} or later."
+        )
+    rows = []
+    for r in df[years <= year].sort_values("signed").itertuples(index=False):
+        if r.kind not in _ALLIANCE_KINDS:
+            continue
+        parties = sorted(p.strip() for p in str(r.parties).split(";") if p.strip() in _ALLIANCE_NODES)
+        if len(parties) < 2 or len(parties) != len([p for p in str(r.parties).split(";") if p.strip()]):
+            continue
+        pair = "three-way" if len(parties) == 3 else "-".join(parties)
+        rows.append({"pair": pair, "name": r.name, "kind": r.kind, "signed": int(r.signed.year),
+                     "binding": bool(r.binding), "description": _ALLIANCE_KINDS[r.kind][2]})
+    links = pd.DataFrame(rows, columns=["pair", "name", "kind", "signed", "binding", "description"])
+    # a later instrument of the same kind between the same parties replaces the earlier one
+    links = links.drop_duplicates(subset=["pair", "kind"], keep="last").reset_index(drop=True)
+    return links
+
+
+def _short_name(name: str) -> str:
+    import textwrap
+
+    return textwrap.fill(str(name), 30)
+
+
+def alliance_diagram(as_of_year=DEFAULT_YEAR):
+    """Return a diagram of who is allied with whom (US, Japan, South Korea) by ``as_of_year``.
+
+    Nodes are the three countries; each line is labelled in words with the agreements
+    between that pair and their years. Defence treaties are thick solid lines,
+    information-sharing agreements dashed, diplomatic and claims agreements dotted;
+    three-way instruments sit in a box in the middle, linked to all three.
+    """
+    links = alliance_links(as_of_year)
+    order = list(_ALLIANCE_KINDS)
+    fig, ax = _new_figure(figsize=(10, 6.5))
+    ax.set_xlim(-0.45, 1.45)
+    ax.set_ylim(-0.32, 1.0)
+    ax.axis("off")
+    for pair, group in links[links["pair"] != "three-way"].groupby("pair"):
+        a, b = pair.split("-")
+        (x1, y1), (x2, y2) = _ALLIANCE_NODES[a], _ALLIANCE_NODES[b]
+        strongest = min(group["kind"], key=order.index)
+        style, width, _ = _ALLIANCE_KINDS[strongest]
+        ax.plot([x1, x2], [y1, y2], linestyle=style, linewidth=width, color=_INK, zorder=1)
+        label = "\n".join(f"{_short_name(r.name)} ({r.signed})\n= {_short_name(r.description)}" for r in group.itertuples())
+        mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+        if pair == "JPN-KOR":
+            my -= 0.04
+            va, ha = "top", "center"
+        elif "JPN" in pair:  # right-hand side of the triangle: label outside, to the right
+            mx += 0.06
+            va, ha = "center", "left"
+        else:
+            mx -= 0.06
+            va, ha = "center", "right"
+        ax.text(mx, my, label, fontsize=7.5, ha=ha, va=va, color=_INK, zorder=3,
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#9ca3af"})
+    three = links[links["pair"] == "three-way"]
+    if not three.empty:
+        cx, cy = 0.5, 0.45
+        for node in _ALLIANCE_NODES.values():
+            ax.plot([cx, node[0]], [cy, node[1]], linestyle=(0, (1, 3)), linewidth=1.0, color="#6b7280", zorder=0)
+        label = "Three-way:\n" + "\n".join(f"{_short_name(r.name)} ({r.signed})\n= {_short_name(r.description)}" for r in three.itertuples())
+        ax.text(cx, cy, label, fontsize=7.5, ha="center", va="center", color=_INK, zorder=3,
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "#f3f4f6", "edgecolor": "#6b7280"})
+    for code, (x, y) in _ALLIANCE_NODES.items():
+        ax.text(x, y, _ALLIANCE_NAMES[code], fontsize=12, fontweight="bold", ha="center", va="center",
+                color="white", zorder=4, bbox={"boxstyle": "round,pad=0.5", "facecolor": "#1d4ed8"})
+    year = int(links["signed"].max()) if not links.empty else as_of_year
+    ax.set_title(f"Who is allied with whom: agreements signed by {int(as_of_year)}")
+    parts = []
+    for pair, group in links.groupby("pair", sort=False):
+        who = "All three" if pair == "three-way" else " and ".join(_ALLIANCE_NAMES[p] for p in pair.split("-"))
+        what = "; ".join(f"{r.name} ({r.signed}, {r.description})" for r in group.itertuples())
+        parts.append(f"{who}: {what}.")
+    has_defence = links[(links["pair"] == "JPN-KOR") & (links["kind"] == "defence_treaty")]
+    alt = (
+        f"Network diagram of the United States, Japan and South Korea, agreements signed up to {int(as_of_year)} "
+        f"(latest {year}). " + " ".join(parts)
+        + (" There is no defence treaty between Japan and South Korea." if has_defence.empty else "")
+    )
+    return _finish(fig, alt, "alliances")
