@@ -5,7 +5,8 @@ Two layers, so the logic can be tested without a browser:
 - :func:`filter_events` is a pure function: a DataFrame in, the matching rows out
   (sorted by date), with years counted inclusively.
 - :func:`events_html` turns such rows into an accessible HTML list (an ordered list
-  with ``<time>`` elements; categories written as words, never shown by colour alone).
+  with ``<time>`` elements; categories written as words, never shown by colour alone);
+  :func:`events_text` gives the same as plain text, one line per event.
 - :func:`timeline` builds the widget: a category picker and a year-range slider that
   redraw the list, with the dataset's citation line underneath.
 
@@ -26,6 +27,7 @@ __all__ = [
     "TimelineError",
     "event_years",
     "events_html",
+    "events_text",
     "filter_events",
     "timeline",
 ]
@@ -174,6 +176,16 @@ def _describe_filter(categories, start, end) -> str:
     return f"{cats}; years {span}"
 
 
+def events_text(events) -> str:
+    """Return the events as plain text, one line each: date (as precise as known), category, title."""
+    if len(events) == 0:
+        return "No events match."
+    return "\n".join(
+        f"{_date_text(r.date, getattr(r, 'date_precision', 'day'))[1]:<12}  [{r.category}]  {getattr(r, 'title', '')}"
+        for r in events.itertuples(index=False)
+    )
+
+
 def events_html(events, categories=None, start=None, end=None, total=None) -> str:
     """Return the HTML of an event list (as filtered by :func:`filter_events`).
 
@@ -309,12 +321,8 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
         "<p><em>The year slider and category picker need a running notebook; here is the "
         "list as first drawn.</em></p>" + events_view.value + citation.value
     )
-    rows = filter_events(df, categories=chosen, start=first, end=last)
-    plain = "\n".join(
-        f"{_date_text(r.date, getattr(r, 'date_precision', 'day'))[1]}  [{r.category}]  {getattr(r, 'title', '')}"
-        for r in rows.itertuples(index=False)
-    )
-    view = WithFallback(box, static, plain or "No events match.")
+    plain = events_text(filter_events(df, categories=chosen, start=first, end=last))
+    view = WithFallback(box, static, plain)
     for name, part in (("category_select", category_select), ("year_slider", year_slider),
                        ("events_view", events_view), ("citation", citation)):
         setattr(box, name, part)

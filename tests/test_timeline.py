@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers.errors import CourseError
-from helpers.timeline import TimelineError, events_html, filter_events, timeline
+from helpers.timeline import TimelineError, events_html, events_text, filter_events, timeline
 
 
 @pytest.fixture
@@ -121,6 +121,15 @@ def test_html_shows_dates_only_as_precisely_as_known(small):
     assert "Dec 2015" in text and "28 Dec 2015" not in text  # month precision
     assert "<strong>2018</strong>" in text and "30 Oct 2018" not in text  # year precision
     assert "(confidence: medium)" in text  # flagged in words, not colour
+
+
+def test_plain_text_lines_follow_date_precision(small):
+    lines = events_text(filter_events(small, categories="treaty")).splitlines()
+    assert lines == [
+        "22 Jun 1965   [treaty]  Basic Treaty",
+        "Dec 2015      [treaty]  Comfort-women deal",
+    ]
+    assert events_text(filter_events(small, categories=[])) == "No events match."
 
 
 def test_html_escapes_text(small):
