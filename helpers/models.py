@@ -146,7 +146,7 @@ def _level(value: float) -> str:
     return "very high"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Prediction:
     """What the model predicts for one set of inputs, and why.
 
@@ -193,6 +193,9 @@ class Prediction:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def __repr__(self) -> str:
+        return self.explain()
+
 
 def _check_input(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, Real):
@@ -227,8 +230,9 @@ def quasi_alliance(
     hist = _check_input("history_salience", history_salience)
     a = ASSUMPTIONS
 
-    fear_j = 1.0 - cj
-    fear_k = 1.0 - ck
+    # Rounded so that 1 - 0.8 reads 0.2, not 0.19999999999999996.
+    fear_j = round(1.0 - cj, 9)
+    fear_k = round(1.0 - ck, 9)
     shared = min(fear_j, fear_k)
     asym = abs(fear_j - fear_k)
     terms = {
@@ -427,7 +431,22 @@ def model_explorer(
     box.explanation = explanation
     box.chart = chart_box
     update()
+    _add_static_copy(box, lambda: legend.value + explanation.value + chart_box.value
+                     + "<p><em>Static copy: open the notebook in Jupyter to move the sliders.</em></p>")
     return box
+
+
+def _add_static_copy(box, html_now):
+    """Let ``box`` carry a static HTML copy for pages where widgets do not render."""
+    widget_bundle = box._repr_mimebundle_
+
+    def bundle(include=None, exclude=None):
+        data = dict(widget_bundle(include=include, exclude=exclude) or {})
+        data["text/html"] = html_now()
+        data["text/plain"] = getattr(box, "prediction", "model explorer").__repr__()
+        return data
+
+    box._repr_mimebundle_ = bundle
 
 
 # -------------------------------------------------------------------- the episodes

@@ -241,3 +241,12 @@ def test_episode_timeline_names_unknown_episodes():
 
     with pytest.raises(ModelInputError, match="No episode called 'zz'"):
         episode_timeline("zz", episodes=FAKE)
+
+
+def test_explorer_carries_a_static_copy_of_the_current_prediction():
+    box = model_explorer(chart=False)
+    box.sliders["us_commitment_korea"].value = 0.1
+    bundle = box._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert box.explanation.value in bundle["text/html"]
+    assert bundle["text/plain"] == box.prediction.explain()
