@@ -27,6 +27,7 @@ __all__ = [
     "claim_checker",
     "judge",
     "verdict_options",
+    "verdict_summary",
 ]
 
 #: What each verdict means, shown to students next to the choices.
@@ -35,11 +36,10 @@ VERDICT_MEANINGS = {
     "error": "a factual mistake: a wrong number, date, name or event",
     "imprecise": "roughly right, but vague, loaded or misleading as written",
     "typo": "a slip of spelling or grammar that does not change the facts",
-    "misattribution": "a wrong name, title or institution for a person quoted",
     "unverified": "the course could not check it either way",
 }
 #: The order in which verdict choices are offered (others follow alphabetically).
-PREFERRED_ORDER = ("correct", "error", "imprecise", "typo", "misattribution", "unverified")
+PREFERRED_ORDER = ("correct", "error", "imprecise", "typo", "unverified")
 
 
 @dataclass(frozen=True)
@@ -194,6 +194,22 @@ def answer_key(claims=None):
     return table[cols].copy()
 
 
+def verdict_summary(claims=None) -> str:
+    """Return the article's scorecard as plain text: how many claims got each verdict, by theme."""
+    table = _load(claims)
+    options = verdict_options(claims if claims is not None and hasattr(claims, "columns") else None)
+    verdicts = table["verdict"].map(lambda v: _text(v).lower())
+    counts = table.assign(verdict=verdicts).pivot_table(
+        index="theme", columns="verdict", values="claim_id", aggfunc="count", fill_value=0
+    )
+    counts = counts.reindex(columns=[v for v in options if v in counts.columns])
+    counts.loc["all claims"] = counts.sum()
+    counts["total"] = counts.sum(axis=1)
+    counts.index.name = None
+    counts.columns.name = None
+    return counts.astype(int).to_string()
+
+
 # --------------------------------------------------------------------- saving
 
 
@@ -293,4 +309,26 @@ def claim_checker(claims=None, save: bool = True):
     box.cards = cards
     box.summary = summary
     box.results = latest
+    _add_static_copy(box, table)
     return box
+
+
+def _add_static_copy(box, table):
+    """Give the checker a static copy (claims only, no answers) for pages without widgets."""
+    items = "".join(
+        f"<li><strong>{html.escape(str(r['claim_id']))}</strong>: {html.escape(_text(r['quote']))}</li>"
+        for _, r in table.iterrows()
+    )
+    static = (
+        "<p><em>The claim checker needs a running notebook (open it in Jupyter). "
+        f"The {len(table)} claims to judge are:</em></p><ol>{items}</ol>"
+    )
+    widget_bundle = box._repr_mimebundle_
+
+    def bundle(include=None, exclude=None):
+        data = dict(widget_bundle(include=include, exclude=exclude) or {})
+        data["text/html"] = static
+        data["text/plain"] = f"Claim checker: {len(table)} claims. Open the notebook in Jupyter to check them."
+        return data
+
+    box._repr_mimebundle_ = bundle

@@ -143,3 +143,30 @@ def test_answer_key_and_checker_cover_every_claim():
     assert [c.claim_id for c in subset.cards] == list(REAL["claim_id"][:2].astype(str))
     with pytest.raises(QuizError, match="No claim called"):
         claim_checker(["no-such-claim"])
+
+
+def test_verdict_summary_counts_every_claim_once():
+    from helpers.factcheck import verdict_summary
+
+    text = verdict_summary(FAKE)
+    lines = text.splitlines()
+    assert lines[0].split() == ["correct", "error", "typo", "total"]
+    assert lines[-1].split() == ["all", "claims", "1", "1", "1", "3"]
+
+
+@needs_data
+def test_verdict_summary_matches_the_dataset():
+    from helpers.factcheck import verdict_summary
+
+    last = verdict_summary().splitlines()[-1].split()
+    assert int(last[-1]) == len(REAL)
+    header = verdict_summary().splitlines()[0].split()[:-1]
+    counts = REAL["verdict"].str.lower().value_counts()
+    assert [int(x) for x in last[2:-1]] == [int(counts[v]) for v in header]
+
+
+def test_static_copy_lists_claims_but_not_answers():
+    box = claim_checker(FAKE, save=False)
+    static = box._repr_mimebundle_()["text/html"]
+    assert "Daniel Pinkstone" in static
+    assert "42 billion" not in static and "Pinkston<" not in static
