@@ -1,0 +1,281 @@
+"""helpers.maps: what each map contains, escaping, size, offline inlining, tiles and tables.
+
+Expected numbers come from the datasets and from geographiclib called directly here,
+never from figures typed into the test.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from geographiclib.geodesic import Geodesic
+
+import helpers
+from helpers import maps
+from helpers.data import load_dataset
+from helpers.errors import CourseError, DatasetError
+
+BUILDERS = {
+    "islets": maps.islets_map,
+    "disputes": maps.disputes_map,
+    "forces": maps.forces_map,
+    "overview": maps.overview_map,
+}
+BUDGET = 300 * 1024
+EVIL = "<script>alert(1)</script>`${alert(2)}`\\u0041"
+
+
+def html_of(m) -> str:
+    return m.get_root().render()
+
+
+def class_count(html: str, css: str) -> int:
+    return len(re.findall(rf'"className": "{css}"', html))
+
+
+def km_wgs84(a, b) -> float:
+    return Geodesic.WGS84.Inverse(a[0], a[1], b[0], b[1])["s12"] / 1000
+
+
+def labelled_km(html: str) -> list[tuple[float, float]]:
+    """Every 'X km (Y nmi)' pair the map shows."""
+    return [(float(k.replace(",", "")), float(n.replace(",", "")))
+            for k, n in re.findall(r"([\d,]+\.\d) km \(([\d,]+\.\d) nmi\)", html)]
+
+
+@pytest.fixture(scope="module")
+def data():
+    return {n: load_dataset(n) for n in ("places", "disputes", "us_bases", "us_troops", "official_distances")}
+
+
+@pytest.fixture(scope="module")
+def rendered():
+    return {name: html_of(build()) for name, build in BUILDERS.items()}
+
+
+def point(places, pid):
+    r = places.set_index("place_id").loc[pid]
+    return (float(r["lat"]), float(r["lon"]))
+
+
+# ------------------------------------------------------------------ contents
+
+
+def test_one_marker_per_dataset_row(rendered, data):
+    assert class_count(rendered["disputes"], "aao-point") == len(data["disputes"])
+    assert class_count(rendered["forces"], "aao-base") == len(data["us_bases"])
+    assert class_count(rendered["overview"], "aao-base") == len(data["us_bases"])
+    assert class_count(rendered["overview"], "aao-city") == 4
+    assert class_count(rendered["islets"], "aao-point") == 4
+    assert class_count(rendered["islets"], "aao-circle") == 2
+    assert class_count(rendered["islets"], "aao-line") == 2
+
+
+def test_islets_map_names_both_islets_in_three_languages(rendered, data):
+    places = data["places"].set_index("place_id")
+    for pid in ("liancourt_west", "liancourt_east", "ulleungdo", "oki_dogo"):
+        for col in ("name_en", "name_ko", "name_ja"):
+            assert places.loc[pid, col] in rendered["islets"], (pid, col)
+
+
+def test_islets_distance_labels_match_geographiclib(rendered, data):
+    places = data["places"]
+    shown = labelled_km(rendered["islets"])
+    for island, islet in (("ulleungdo", "liancourt_west"), ("oki_dogo", "liancourt_east")):
+        truth = km_wgs84(point(places, island), point(places, islet))
+        assert any(abs(km - truth) < 1 for km, _ in shown), (island, truth, shown)
+    for km, nmi in shown:
+        assert nmi == pytest.approx(km / 1.852, abs=0.06)
+
+
+def test_distance_labels_follow_the_data_not_a_typed_number(data):
+    places = data["places"].copy()
+    row = places["place_id"] == "ulleungdo"
+    places.loc[row, "lat"] = places.loc[row, "lat"] + 0.5
+    html = html_of(maps.islets_map(places=places))
+    truth = km_wgs84(point(places, "ulleungdo"), point(places, "liancourt_west"))
+    assert any(abs(km - truth) < 0.1 for km, _ in labelled_km(html))
+    assert truth > 100  # moved far enough that the old label could not pass
+
+
+def test_islets_circles_are_200_nmi_from_the_islands(data):
+    table = maps.islets_table()
+    circles = table[table["layer"] == "200-nmi circles"]
+    assert len(circles) == 2
+    assert all("370.4 km" in d for d in circles["details"])
+
+
+def test_islets_note_explains_official_and_centre_distances(data):
+    note = maps.islets_note()
+    off = data["official_distances"]
+    kr = off[(off["side"] == "korea") & (off["measure"] == "nearest_points")].set_index("to_place")
+    assert f"{kr.loc['ulleungdo', 'km']:.1f} km" in note
+    assert f"{kr.loc['oki_dogo', 'km']:.1f} km" in note
+    truth = km_wgs84(point(data["places"], "ulleungdo"), point(data["places"], "liancourt_west"))
+    assert f"{truth:.1f} km" in note
+    assert "nearest shore" in note and "overlap" in note and "inside both circles" in note
+    # The same explanation, shortened, is inside the map.
+    assert "nearest shore to nearest shore" in html_of(maps.islets_map())
+
+
+def test_forces_map_shows_troops_and_the_humphreys_distance(rendered, data):
+    html = rendered["forces"]
+    troops = data["us_troops"].sort_values("as_of").groupby("country").tail(1)
+    for _, r in troops.iterrows():
+        assert f"{int(r['troops']):,}" in html
+        assert f"{r['as_of']:%d %b %Y}" in html
+    bases = data["us_bases"].set_index("base_id")
+    hum = (bases.loc["camp_humphreys", "lat"], bases.loc["camp_humphreys", "lon"])
+    truth = km_wgs84(point(data["places"], "seoul"), hum)
+    assert any(abs(km - truth) < 1 for km, _ in labelled_km(html))
+
+
+def test_disputes_popups_give_every_party_name_claimants_and_administrator(rendered, data):
+    html = rendered["disputes"]
+    for _, r in data["disputes"].iterrows():
+        for col in ("name_neutral", "name_ko", "name_ja", "claimants"):
+            if isinstance(r[col], str) and r[col]:
+                assert maps._esc(r[col]) in html, (r["dispute_id"], col)
+        if isinstance(r["administered_by"], str) and r["administered_by"]:
+            assert f"{r['administered_by']} (since {int(r['administered_since'])})" in html
+
+
+def test_overview_names_the_capitals_and_the_rocks(rendered, data):
+    html = rendered["overview"]
+    places = data["places"].set_index("place_id")
+    for pid in ("seoul", "tokyo", "pyongyang", "beijing"):
+        assert places.loc[pid, "name_en"] in html
+    rocks = data["disputes"].set_index("dispute_id").loc["liancourt_rocks", "name_neutral"]
+    assert rocks in html
+
+
+def test_markers_are_vector_shapes_and_html_labels_never_image_icons(rendered):
+    for name, html in rendered.items():
+        assert html.count("L.marker(") == html.count("L.divIcon("), name
+        assert "AwesomeMarkers" not in html and "L.icon(" not in html, name
+
+
+# ------------------------------------------------------------------ escaping
+
+
+def test_popups_tooltips_and_labels_escape_dataset_text(data):
+    d = data["disputes"].copy()
+    d.loc[0, "name_neutral"] = EVIL
+    d.loc[0, "note"] = EVIL
+    html = html_of(maps.disputes_map(disputes=d))
+    assert "<script>alert(1)" not in html
+    assert "${alert(2)}" not in html and "`${" not in html
+    assert "\\u0041" not in html and "&#92;u0041" in html  # a backslash would start a JS escape
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    table = maps.disputes_table(disputes=d)
+    assert table.loc[0, "feature"] == EVIL  # the table keeps the raw text; it is not HTML
+
+
+def test_place_names_are_escaped_in_the_islets_map(data):
+    places = data["places"].copy()
+    places.loc[places["place_id"] == "ulleungdo", "name_en"] = EVIL
+    html = html_of(maps.islets_map(places=places))
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)" in html
+
+
+# ------------------------------------------------------------------ size, assets, tiles
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_default_map_html_is_under_300_kb(rendered, name):
+    assert len(rendered[name].encode("utf-8")) < BUDGET
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_only_leaflet_and_jquery_are_loaded(rendered, name):
+    html = rendered[name]
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    css = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert len(scripts) == 2 and any("leaflet" in s for s in scripts) and any("jquery" in s for s in scripts)
+    assert len(css) == 1 and "leaflet" in css[0]
+    assert "bootstrap" not in html and "fontawesome" not in html
+
+
+def test_default_tiles_carry_their_attribution(rendered):
+    assert "tile.openstreetmap.org" in rendered["islets"]
+    assert "OpenStreetMap" in rendered["islets"] and "contributors" in rendered["islets"]
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_tiles_none_draws_on_a_plain_background(name):
+    html = html_of(BUILDERS[name](tiles=None))
+    assert "L.tileLayer(" not in html and "tile.openstreetmap" not in html
+    assert maps.PLAIN_BACKGROUND in html
+    assert class_count(html, "aao-point") + class_count(html, "aao-base") > 0
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_offline_inlines_leaflet_and_jquery(name):
+    if maps.offline_assets() is None:
+        pytest.skip("run `make offline-assets` to fetch Leaflet and jQuery")
+    m = BUILDERS[name](offline=True, tiles=None)
+    html = html_of(m)
+    assert m.offline is True and m.notice == ""
+    assert "<script src=" not in html and "<link rel=\"stylesheet\" href=\"http" not in html
+    assert "Leaflet 1.9" in html and "jQuery v3" in html and ".leaflet-pane" in html
+    # Measured: about 250 KB more than the default map (see the module docstring).
+    assert len(html.encode()) > len(html_of(BUILDERS[name](tiles=None)).encode()) + 200_000
+
+
+def test_offline_without_local_files_returns_the_online_map_and_says_what_to_do(monkeypatch, tmp_path):
+    monkeypatch.setattr(helpers, "COURSE_DIR", tmp_path)
+    m = maps.islets_map(offline=True)
+    assert m.offline is False
+    assert "make offline-assets" in m.notice and "online" in m.notice
+    assert "make offline-assets" in m._repr_html_()
+    assert re.search(r'<script src="https://[^"]+leaflet', html_of(m))
+    assert maps.offline_help() == m.notice
+
+
+def test_online_map_has_no_notice():
+    m = maps.overview_map()
+    assert m.notice == "" and m.offline is False
+    assert "offline" not in m._repr_html_()[:300]
+
+
+# ------------------------------------------------------------------ tables and captions
+
+
+def test_tables_list_what_the_maps_show(data):
+    assert len(maps.disputes_table()) == len(data["disputes"])
+    islets = maps.islets_table()
+    assert len(islets) == 8 and list(islets.columns) == ["layer", "feature", "lat", "lon", "details", "source"]
+    forces = maps.forces_table()
+    assert (forces["layer"] == "US bases").sum() == len(data["us_bases"])
+    assert (forces["layer"] == "US troops").sum() == data["us_troops"]["country"].nunique()
+    overview = maps.overview_table()
+    assert (overview["layer"] == "Capitals").sum() == 4
+    assert maps.islets_map(as_table=True).equals(islets)
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_each_map_has_its_caption(name):
+    m = BUILDERS[name]()
+    assert m.caption == maps.map_caption(name)
+    assert "\n" not in m.caption and "Data:" in m.caption and "OpenStreetMap" in m.caption
+    assert "OpenStreetMap" not in maps.map_caption(name, tiles=None)
+
+
+def test_unknown_caption_is_a_course_error():
+    with pytest.raises(CourseError, match="islets"):
+        maps.map_caption("islands")
+
+
+def test_missing_row_is_a_dataset_error_naming_the_file(data):
+    places = data["places"][data["places"]["place_id"] != "oki_dogo"]
+    with pytest.raises(DatasetError, match=r"oki_dogo.*datasets/places\.csv"):
+        maps.islets_map(places=places)
+
+
+def test_importing_maps_reads_no_offline_files(monkeypatch, tmp_path):
+    import importlib
+
+    monkeypatch.setattr(helpers, "COURSE_DIR", tmp_path / "nowhere")
+    importlib.reload(maps)  # must not fail or look for .offline at import
+    assert maps.offline_assets() is None

@@ -1,0 +1,110 @@
+"""The maps in a real browser: headless Chromium draws what the datasets hold.
+
+CDN requests for Leaflet and jQuery are served from ``.offline/node_modules`` and map
+tiles are aborted (fixture ``offline_page`` in conftest.py), so the test needs no
+internet. One screenshot per map is saved in ``test-artifacts/maps/`` (git-ignored).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import maps
+from helpers.data import load_dataset
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "maps"
+
+
+def _expected(name: str) -> dict:
+    """CSS class -> number of vector features the map must draw, from the datasets."""
+    if name == "islets":
+        return {"aao-point": 4, "aao-circle": 2, "aao-line": 2}
+    if name == "disputes":
+        return {"aao-point": len(load_dataset("disputes"))}
+    if name == "forces":
+        return {"aao-base": len(load_dataset("us_bases")), "aao-city": 1, "aao-line": 1}
+    if name == "overview":
+        return {"aao-base": len(load_dataset("us_bases")), "aao-city": 4, "aao-point": 1}
+    raise AssertionError(name)
+
+
+BUILDERS = {
+    "islets": maps.islets_map,
+    "disputes": maps.disputes_map,
+    "forces": maps.forces_map,
+    "overview": maps.overview_map,
+}
+
+
+def _open(page, m, filename: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / filename
+    m.save(str(path))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.L !== undefined && document.querySelector('.leaflet-pane')")
+    page.wait_for_timeout(300)  # let fitBounds and labels settle before counting
+
+
+def _count(page, css_class: str) -> int:
+    return page.evaluate(f"() => document.querySelectorAll('path.{css_class}.leaflet-interactive').length")
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_map_draws_every_dataset_row(offline_page, name):
+    page = offline_page
+    _open(page, BUILDERS[name](), f"{name}.html")
+    assert page.evaluate("() => typeof window.L.map") == "function"
+    for css_class, n in _expected(name).items():
+        assert _count(page, css_class) == n, f"{name}: {css_class}"
+    # Labels are HTML (DivIcons), never image markers that would vanish offline.
+    assert page.locator("img.leaflet-marker-icon").count() == 0
+    assert page.locator(".aao-label").count() >= 1
+    assert page.console_errors == []
+    # Nothing but the local Leaflet/jQuery copies and (aborted) tiles was requested.
+    outside = [url for what, url in page.request_log if what == "aborted"]
+    assert all("tile.openstreetmap.org" in url for url in outside), outside
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def test_islets_labels_show_every_name_in_three_languages(offline_page):
+    page = offline_page
+    _open(page, maps.islets_map(tiles=None), "islets_plain.html")
+    text = page.evaluate("() => document.body.innerText")
+    places = load_dataset("places").set_index("place_id")
+    for pid in ("liancourt_west", "liancourt_east", "ulleungdo", "oki_dogo"):
+        for col in ("name_en", "name_ko", "name_ja"):
+            assert places.loc[pid, col] in text, (pid, col)
+    # The distance labels are on screen, in km and nmi.
+    assert text.count("centre to centre") >= 2 and " nmi" in text
+    page.screenshot(path=str(ARTIFACTS / "islets_plain.png"))
+
+
+def test_offline_map_renders_with_every_outside_request_blocked(offline_page):
+    if maps.offline_assets() is None:
+        pytest.skip("run `make offline-assets` first")
+    page = offline_page
+    _open(page, maps.islets_map(offline=True, tiles=None), "islets_offline.html")
+    assert _count(page, "aao-point") == 4
+    assert page.request_log == []  # Leaflet and jQuery came from the page itself
+    assert page.console_errors == []
+
+
+def test_popup_shows_injected_markup_as_text(offline_page):
+    import pandas as pd
+
+    page = offline_page
+    d = load_dataset("disputes").head(1).copy()
+    evil = "<img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script>`${window.__pwned=3}`"
+    d["name_neutral"] = evil
+    d["note"] = evil
+    _open(page, maps.disputes_map(disputes=d, tiles=None), "escaping.html")
+    page.locator("path.aao-point").first.click(force=True)
+    page.wait_for_selector(".leaflet-popup-content")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert evil in popup
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.console_errors == []
+    assert isinstance(d, pd.DataFrame)
