@@ -431,7 +431,8 @@ def _unit_matches(rest: str, q: dict) -> bool:
 
 
 def _example_number(q: dict) -> str:
-    for example in (12.5, 3.75, 640.0):
+    candidates = (1234, 4321) if abs(q["answer"]) >= 1000 else (12.5, 3.75, 640.0)
+    for example in candidates:
         if abs(example - q["answer"]) > q["tolerance"] + 1:
             return f"{example:g}"
     return "0.5"
@@ -721,13 +722,19 @@ class QuestionView:
                            style={"description_width": "initial"}, layout=w.Layout(width="auto"))
                 for k in range(n)
             ]
-            self.control = w.VBox([w.HTML("<em>Position 1 comes first. Each item must be used once.</em>"),
-                                   *self.dropdowns])
-        self.check_button = w.Button(description="Check", button_style="primary", icon="check",
+            listing = "".join(f"<li>{_esc(item)}</li>" for item in entry["shown"])
+            self.control = w.VBox([
+                w.HTML(f"<p><em>The items, in a scrambled order:</em></p><ul>{listing}</ul>"
+                       "<p><em>Choose one item for each position; position 1 comes first and each "
+                       "item is used once.</em></p>"),
+                *self.dropdowns,
+            ])
+        fit = {"layout": w.Layout(width="auto")}  # never clip a button's words on narrow screens
+        self.check_button = w.Button(description="Check", button_style="primary", icon="check", **fit,
                                      tooltip=f"Check your answer to question {number}")
-        self.retry_button = w.Button(description="Try again", icon="undo",
+        self.retry_button = w.Button(description="Try again", icon="undo", **fit,
                                      tooltip=f"Clear your answer to question {number} and try again")
-        self.explain_button = w.Button(description="Show explanation", icon="info", disabled=True,
+        self.explain_button = w.Button(description="Show explanation", icon="info", disabled=True, **fit,
                                        tooltip=f"Show why, after you have checked an answer to question {number}")
         self.feedback = w.HTML("")
         self.explanation = w.HTML("")
@@ -800,7 +807,14 @@ class QuizView(_SelfDisplaying):
         self.score_line = w.HTML("")
         self.questions = [QuestionView(self, n, entry) for n, entry in enumerate(layout, 1)]
         self._update_score()
-        self.widget = w.VBox([self.title, *[qv.box for qv in self.questions], self.score_line, self.notice])
+        # Long choices must wrap rather than be cut off on narrow screens (labels default to nowrap).
+        style = w.HTML(
+            "<style>.allies-quiz .widget-radio-box label, .allies-quiz .widget-checkbox label,"
+            " .allies-quiz .widget-checkbox .widget-label-basic span"
+            " {white-space: normal; height: auto; line-height: 1.3; overflow: visible}</style>"
+        )
+        self.widget = w.VBox([style, self.title, *[qv.box for qv in self.questions], self.score_line, self.notice])
+        self.widget.add_class("allies-quiz")
 
     def _record(self, qv: QuestionView, result: Result):
         self._update_score()
