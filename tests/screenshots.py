@@ -43,7 +43,6 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-dev-shm-usage",
 ]
-TILE_HOSTS = re.compile(r"tile|basemaps|arcgisonline|stamen|carto|openstreetmap|opentopomap", re.I)
 
 
 def lessons() -> list[Path]:
@@ -179,43 +178,8 @@ def launch_browser(playwright, viewport=(1280, 900)):
     return ctx
 
 
-def local_asset(url: str) -> Path | None:
-    """The local file standing in for a Leaflet or jQuery CDN URL, if there is one."""
-    m = re.search(r"/leaflet(?:@[\w.\-]+)?/dist/([\w./\-]+)", url)
-    if m:
-        f = NODE_MODULES / "leaflet" / "dist" / m.group(1)
-        return f if f.is_file() else None
-    m = re.search(r"/jquery(?:@[\w.\-]+)?(?:/dist)?/jquery[\w.\-]*?(\.min)?\.js$", url) or \
-        re.search(r"code\.jquery\.com/jquery-[\d.]+(\.min)?\.js$", url)
-    if m:
-        f = NODE_MODULES / "jquery" / "dist" / ("jquery.min.js" if m.group(1) else "jquery.js")
-        return f if f.is_file() else None
-    return None
-
-
-CONTENT_TYPES = {".js": "application/javascript", ".css": "text/css", ".png": "image/png",
-                 ".svg": "image/svg+xml"}
-
-
-def route_offline(context, log: list | None = None) -> None:
-    """Serve Leaflet/jQuery from .offline/, abort map tiles and every other outside request."""
-
-    def handle(route):
-        url = route.request.url
-        if url.startswith(("http://127.0.0.1", "http://localhost", "file:", "data:", "blob:", "about:")):
-            return route.continue_()
-        local = local_asset(url)
-        if local is not None:
-            if log is not None:
-                log.append(("local", url))
-            return route.fulfill(path=str(local),
-                                 headers={"Content-Type": CONTENT_TYPES.get(local.suffix, "application/octet-stream"),
-                                          "Access-Control-Allow-Origin": "*"})
-        if log is not None:
-            log.append(("tile" if TILE_HOSTS.search(url) else "aborted", url))
-        return route.abort()
-
-    context.route("**/*", handle)
+# The CDN stand-ins and the routing are the map tests' (tests/conftest.py): one copy.
+from conftest import local_cdn_file, route_offline  # noqa: E402
 
 
 def is_tile_or_cdn(url: str) -> bool:

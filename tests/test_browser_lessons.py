@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from screenshots import (
-    ARTIFACTS, ROOT, code_cells, error_outputs, have_chromium, lab_server, launch_browser, leaflet_state,
+    ARTIFACTS, ROOT, code_cells, error_outputs, have_chromium, lab_server, leaflet_state,
     lessons, map_frames, open_notebook, route_offline, run_all, scroll_screenshots,
     stderr_outputs, wait_run_finished,
 )
@@ -44,22 +44,13 @@ def server():
         yield s
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        ctx = launch_browser(p)
-        route_offline(ctx)
-        try:
-            yield ctx
-        finally:
-            ctx.close()
-
-
 @pytest.fixture
-def page(browser):
-    pg = browser.new_page()
+def page(chromium_context):
+    """A roomy page (JupyterLab needs the width) with map CDNs served locally."""
+    pg = chromium_context.new_page()
+    pg.set_viewport_size({"width": 1280, "height": 900})
+    pg.set_default_timeout(30_000)
+    route_offline(pg)
     console_errors: list[str] = []
     pg.on("pageerror", lambda exc: console_errors.append(str(exc)))
     pg.console_errors = console_errors
