@@ -575,6 +575,13 @@ def islets_table(**kwargs) -> pd.DataFrame:
 _PARTY_NAMES = [("Korean", "name_ko"), ("Japanese", "name_ja"), ("Chinese", "name_zh"), ("Russian", "name_ru")]
 
 
+def _area_text(km2: float) -> str:
+    """0.187554 -> '0.188', 5.53 -> '5.53', 5003.0 -> '5,003' (three figures at most)."""
+    if km2 >= 100:
+        return f"{km2:,.0f}"
+    return f"{km2:.3g}" if km2 < 1 else f"{km2:.3f}".rstrip("0").rstrip(".")
+
+
 def disputes_map(*, tiles=TILES, offline: bool = False, as_table: bool = False, disputes=None):
     """Return a map of the territorial and maritime disputes in the ``disputes`` dataset,
     named neutrally, with each party's name, the claimants and the administering state."""
@@ -596,7 +603,7 @@ def disputes_map(*, tiles=TILES, offline: bool = False, as_table: bool = False, 
         rows = [(label, r.get(col)) for label, col in _PARTY_NAMES if col in r]
         rows += [
             ("Claimants", r.get("claimants")), ("Administered by", admin_txt),
-            ("Area", "" if _blank(area) else f"{float(area):,.2f} km²"),
+            ("Area", "" if _blank(area) else f"{_area_text(float(area))} km²"),
             ("Nature", r.get("nature")), ("Note", r.get("note")),
             ("Source", r.get("source")), ("Confidence", r.get("confidence")),
         ]
