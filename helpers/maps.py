@@ -235,7 +235,7 @@ def _load(name: str, frame):
     return load_dataset(name)
 
 
-def _new_map(center, zoom, tiles, offline, caption, plain=False) -> CourseMap:
+def _new_map(center, zoom, tiles, offline, caption) -> CourseMap:
     # zoomSnap 0.25 lets fitBounds use fractional zooms, so the data fill the frame.
     kwargs = dict(location=list(center), zoom_start=zoom, control_scale=True,
                   offline=offline, caption=caption, zoom_snap=0.25)
