@@ -65,5 +65,14 @@ pins: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python tests/bench.py $(BENCH_ARGS)
 
+# Every lesson executed and exported to a self-contained static site in _site/.
+site: $(VENV)/.installed-test
+	$(BIN)/python tests/build_site.py --out _site
+
+# README images in docs/screenshots/, taken from the live lessons in JupyterLab
+# (needs Chromium; maps render offline from .offline/).
+screenshots: $(VENV)/.installed-test offline-assets
+	$(BIN)/python tests/screenshots.py --out docs/screenshots
+
 clean:
 	rm -rf $(VENV) .offline _site test-artifacts
