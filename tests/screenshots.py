@@ -415,13 +415,16 @@ def make_screenshots(out_dir: Path = SCREENSHOT_DIR) -> list[Path]:
                             and (ROOT / "datasets" / "quizzes" / f"{n}.yaml").exists()]
             if quiz_lessons:
                 _run_lesson(page, server, by_number[quiz_lessons[0]])
-                quiz = page.locator(".widget-radio-box").first
-                if quiz.count():
-                    box = quiz.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')]").first
+                radio = page.locator(".widget-radio-box").first
+                if radio.count():
+                    # one question: the nearest box holding the radio buttons and a Check button
+                    box = radio.locator("xpath=ancestor::div[contains(@class,'widget-vbox')]"
+                                        "[.//button[contains(., 'Check')]][1]")
                     box.scroll_into_view_if_needed()
-                    quiz.locator("input[type=radio]").first.check()
+                    radio.locator("input[type=radio]").first.check()
                     box.locator("button.jupyter-button:has-text('Check')").first.click()
-                    page.wait_for_timeout(800)
+                    box.locator("text=/Correct\\.|Not correct\\./").first.wait_for(timeout=15_000)
+                    page.wait_for_timeout(300)
                     made.append(save_small_png(box, out_dir / "quiz.png"))
             # 2. the islets map
             if "03" in by_number:
