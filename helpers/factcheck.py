@@ -38,6 +38,9 @@ VERDICT_MEANINGS = {
     "typo": "a slip of spelling or grammar that does not change the facts",
     "unverified": "the course could not check it either way",
 }
+#: How the checker's answers are filed in the student's progress (see helpers.quiz.record).
+SAVE_ACTIVITY = "08-factcheck"
+SAVE_TITLE = "Claim checker: the article's claims"
 #: The order in which verdict choices are offered (others follow alphabetically).
 PREFERRED_ORDER = ("correct", "error", "imprecise", "typo", "unverified")
 
@@ -213,25 +216,11 @@ def verdict_summary(claims=None) -> str:
 # --------------------------------------------------------------------- saving
 
 
-def _recorder():
-    """Return helpers.quiz's public record function if it has one, else None."""
-    try:
-        from helpers import quiz
-    except Exception:
-        return None
-    return getattr(quiz, "record", None)
-
-
 def _save(claim_id: str, result: Result) -> str:
-    """Save one checked claim to the student's progress; return a note if saving failed."""
-    record = _recorder()
-    if record is None:
-        return ""
-    try:
-        record("08-factcheck", f"claim-{claim_id}", result.correct)
-    except Exception as exc:  # saving is a bonus: never break the checker over it
-        return f"(Your answer was not saved: {exc})"
-    return ""
+    """Save one checked claim to the student's progress; return a notice if saving failed."""
+    from helpers import quiz
+
+    return quiz.record(SAVE_ACTIVITY, f"claim-{claim_id}", result.correct, answer=result.chosen, title=SAVE_TITLE)
 
 
 # --------------------------------------------------------------------- widget
@@ -309,12 +298,13 @@ def claim_checker(claims=None, save: bool = True):
     box.cards = cards
     box.summary = summary
     box.results = latest
-    _add_static_copy(box, table)
-    return box
+    return _with_static_copy(box, table)
 
 
-def _add_static_copy(box, table):
+def _with_static_copy(box, table):
     """Give the checker a static copy (claims only, no answers) for pages without widgets."""
+    from helpers.display import WithFallback
+
     items = "".join(
         f"<li><strong>{html.escape(str(r['claim_id']))}</strong>: {html.escape(_text(r['quote']))}</li>"
         for _, r in table.iterrows()
@@ -323,12 +313,5 @@ def _add_static_copy(box, table):
         "<p><em>The claim checker needs a running notebook (open it in Jupyter). "
         f"The {len(table)} claims to judge are:</em></p><ol>{items}</ol>"
     )
-    widget_bundle = box._repr_mimebundle_
-
-    def bundle(include=None, exclude=None):
-        data = dict(widget_bundle(include=include, exclude=exclude) or {})
-        data["text/html"] = static
-        data["text/plain"] = f"Claim checker: {len(table)} claims. Open the notebook in Jupyter to check them."
-        return data
-
-    box._repr_mimebundle_ = bundle
+    plain = f"Claim checker: {len(table)} claims. Open the notebook in Jupyter to check them."
+    return WithFallback(box, static, plain)

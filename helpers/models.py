@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from numbers import Real
 
 from helpers.errors import CourseError
+from helpers.display import WithFallback
 
 __all__ = [
     "ASSUMPTIONS",
@@ -431,22 +432,12 @@ def model_explorer(
     box.explanation = explanation
     box.chart = chart_box
     update()
-    _add_static_copy(box, lambda: legend.value + explanation.value + chart_box.value
-                     + "<p><em>Static copy: open the notebook in Jupyter to move the sliders.</em></p>")
-    return box
-
-
-def _add_static_copy(box, html_now):
-    """Let ``box`` carry a static HTML copy for pages where widgets do not render."""
-    widget_bundle = box._repr_mimebundle_
-
-    def bundle(include=None, exclude=None):
-        data = dict(widget_bundle(include=include, exclude=exclude) or {})
-        data["text/html"] = html_now()
-        data["text/plain"] = getattr(box, "prediction", "model explorer").__repr__()
-        return data
-
-    box._repr_mimebundle_ = bundle
+    return WithFallback(
+        box,
+        lambda: legend.value + explanation.value + chart_box.value
+        + "<p><em>Static copy: open the notebook in Jupyter to move the sliders.</em></p>",
+        lambda: repr(box.prediction),
+    )
 
 
 # -------------------------------------------------------------------- the episodes

@@ -869,6 +869,24 @@ def show(lesson, ids=None, shuffle: bool = False, seed=None) -> QuizView:
 
 # --------------------------------------------------------------------------- progress
 
+def record(activity: str, item_id: str, correct: bool, score: float | None = None,
+           answer=None, title: str = "") -> str:
+    """Save one checked answer from an activity outside the question banks; return a notice.
+
+    Used by exercises such as lesson 08's claim checker (``activity="08-factcheck"``).
+    ``score`` defaults to 1 for a correct answer and 0 otherwise. Saving never raises:
+    the returned string is empty on success, or a one-line notice for the student.
+    """
+    if score is None:
+        score = 1.0 if correct else 0.0
+    report = _progress.append({
+        "lesson": str(activity), "question_id": str(item_id), "type": "exercise",
+        "score": round(float(score), 4), "correct": bool(correct), "answer": answer,
+        "title": str(title),
+    })
+    return report.notice or ""
+
+
 def _summaries(records: list[dict]) -> dict[tuple[str, str], dict]:
     """Return per (lesson, question) attempts, best/last score and answer, first/last time."""
     out: dict[tuple[str, str], dict] = {}
@@ -904,7 +922,8 @@ def progress_table() -> tuple[list[dict], str | None]:
         mine = {qid: s for (les, qid), s in summary.items() if les == lesson and (ids is None or qid in ids)}
         rows.append({
             "lesson": lesson,
-            "title": bank["title"] if bank else "",
+            "title": bank["title"] if bank else next(
+                (r["title"] for r in report.records if r["lesson"] == lesson and r.get("title")), ""),
             "answered": len(mine),
             "total": len(ids) if ids is not None else None,
             "score_pct": round(100 * sum(s["best_score"] for s in mine.values()) / len(mine), 1) if mine else None,

@@ -71,9 +71,10 @@ def test_verdict_options_follow_teaching_order():
     assert verdict_options(FAKE)[:3] == ["correct", "error", "typo"]
 
 
-def test_widget_check_writes_feedback_and_summary(monkeypatch):
-    saved = []
-    monkeypatch.setattr(factcheck, "_recorder", lambda: lambda *a: saved.append(a))
+def test_widget_check_writes_feedback_and_summary(monkeypatch, tmp_path):
+    from helpers import _progress, quiz
+
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(tmp_path / "progress.json"))
     box = claim_checker(FAKE)
     first, second = box.cards[0], box.cards[1]
     first.check.click()
@@ -89,14 +90,18 @@ def test_widget_check_writes_feedback_and_summary(monkeypatch):
     assert "Right" in first.feedback.value
     assert "Checked 2 of 3" in box.summary.value
     assert "Right on the first try: 1; right now: 2" in box.summary.value
-    assert saved[-1] == ("08-factcheck", "claim-c2", True)
+    saved = _progress.load().records
+    assert [(r["lesson"], r["question_id"], r["correct"]) for r in saved] == [
+        ("08-factcheck", "claim-c1", False), ("08-factcheck", "claim-c1", True), ("08-factcheck", "claim-c2", True)]
+    rows, _ = quiz.progress_table()
+    mine = next(r for r in rows if r["lesson"] == "08-factcheck")
+    assert mine["answered"] == 2 and mine["title"] == factcheck.SAVE_TITLE
 
 
-def test_widget_survives_a_failing_save(monkeypatch):
-    def broken(*_a):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(factcheck, "_recorder", lambda: broken)
+def test_widget_survives_a_failing_save(monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(blocker / "progress.json"))
     box = claim_checker(FAKE)
     box.cards[2].choice.value = "typo"
     box.cards[2].check.click()
