@@ -842,13 +842,11 @@ class QuizView(_SelfDisplaying):
         return static_html(self.bank, self.layout)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        data = dict(self.widget._repr_mimebundle_() or {})
-        data["text/html"] = self.static_html()
-        data["text/plain"] = (
-            f"Quiz for lesson {self.lesson} ({len(self.questions)} questions). "
-            "Open the notebook in Jupyter to answer."
-        )
-        return data
+        from helpers.display import WithFallback
+
+        plain = (f"Quiz for lesson {self.lesson} ({len(self.questions)} questions). "
+                 "Open the notebook in Jupyter to answer.")
+        return WithFallback(self.widget, self.static_html, plain)._repr_mimebundle_(include, exclude)
 
     def __repr__(self):
         return f"<QuizView lesson {self.lesson}: {len(self.questions)} questions>"
