@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,24 @@ def test_every_csv_is_described_and_every_resource_has_provenance():
         assert r["schema"].get("primaryKey"), r["name"]
         for f in r["schema"]["fields"]:
             assert f.get("description"), f"{r['name']}.{f['name']} has no description"
+
+
+def test_no_reference_to_the_internal_fact_sheet():
+    """FACTS.md is the team's research sheet and is not shipped, so "FACTS A-07" would dangle
+    (in map popups too); every value and descriptor text must name the real source instead."""
+    found = []
+    for path in sorted(helpers.DATASETS_DIR.glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        for line, row in enumerate(rows, start=1):
+            for column, value in zip(rows[0], row):
+                if re.search(r"\bFACTS\b", value):
+                    found.append(f"{path.name} line {line}, column {column}: {value[:80]}")
+    for path in [helpers.DATASETS_DIR / "datapackage.json", helpers.DATASETS_DIR / "README.md"]:
+        for line, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if re.search(r"\bFACTS\b|fact sheet", text):
+                found.append(f"{path.name} line {line}: {text.strip()[:80]}")
+    assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize("name", NAMES)
