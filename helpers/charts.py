@@ -706,25 +706,15 @@ def _in_range(value, lo, hi, what) -> int:
     return year
 
 
-#: Events lesson 07 marks by default, besides those the events dataset tags for it:
-#: the 2015 comfort-women agreement, the first 2018 forced-labour ruling, the 2019
-#: export controls and the 2023 Tokyo summit. Identifiers only; dates come from data.
-OPINION_EVENT_IDS = ("ev2015_32", "ev2018_39", "ev2019_54", "ev2023_65")
-
-
 def opinion_events(lesson="07"):
     """Return the events the opinion chart marks by default, sorted by date.
 
-    Those tagged for ``lesson`` in the events dataset plus :data:`OPINION_EVENT_IDS`
-    (identifiers missing from the dataset are skipped).
+    They are the rows whose ``lessons`` cell in the events dataset lists ``lesson``;
+    to mark another event on the chart, add the lesson number to that row.
     """
     from helpers.timeline import filter_events
 
-    events = load_dataset("events")
-    tagged = set(filter_events(events, lessons=lesson)["event_id"].astype(str))
-    wanted = tagged | set(OPINION_EVENT_IDS)
-    rows = events[events["event_id"].astype(str).isin(wanted)]
-    return rows.sort_values("date", kind="stable").reset_index(drop=True)
+    return filter_events(load_dataset("events"), lessons=lesson)
 
 
 def _event_label(r) -> str:
