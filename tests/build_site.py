@@ -19,9 +19,7 @@ lessons link to (other lessons, datasets) are converted or copied in.
 from __future__ import annotations
 
 import argparse
-import copy
 import html
-import json
 import os
 import re
 import shutil

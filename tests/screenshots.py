@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -179,7 +178,7 @@ def launch_browser(playwright, viewport=(1280, 900)):
 
 
 # The CDN stand-ins and the routing are the map tests' (tests/conftest.py): one copy.
-from conftest import local_cdn_file, route_offline  # noqa: E402
+from conftest import route_offline  # noqa: E402,F401  (re-exported for the tests)
 
 
 def is_tile_or_cdn(url: str) -> bool:

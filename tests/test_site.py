@@ -10,10 +10,8 @@ and no request fails except map tiles and third-party CDNs.
 from __future__ import annotations
 
 import html
-import re
 import time
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import nbformat
