@@ -250,17 +250,31 @@ def missing_local_refs(out: Path) -> list[str]:
 
 def build(out: Path = DEFAULT_OUT, only: list[Path] | None = None, timeout: int = 600) -> dict:
     """Build the site into ``out``; return timings. Raises on a failing lesson or broken link."""
+    chosen = [Path(p).resolve() for p in only] if only else lessons()
+    if not chosen:
+        raise RuntimeError("no lessons found in lessons/")
+    # quiz answers given while building must not land in the builder's own progress
+    # file; the kernels inherit this environment, which is restored afterwards (the
+    # builder also runs inside pytest)
+    progress_dir = tempfile.mkdtemp(prefix="allies-site-")
+    saved = {k: os.environ.get(k) for k in ("ALLIES_PROGRESS_FILE", "MPLBACKEND")}
+    os.environ["ALLIES_PROGRESS_FILE"] = str(Path(progress_dir) / "progress.json")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        return _build(out, chosen, timeout)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+        shutil.rmtree(progress_dir, ignore_errors=True)
+
+
+def _build(out: Path, chosen: list[Path], timeout: int) -> dict:
     import nbformat
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
-
-    chosen = [Path(p).resolve() for p in only] if only else lessons()
-    if not chosen:
-        raise SystemExit("no lessons found in lessons/")
-    # quiz answers given while building must not land in the builder's own progress file
-    progress_dir = tempfile.mkdtemp(prefix="allies-site-")
-    os.environ["ALLIES_PROGRESS_FILE"] = str(Path(progress_dir) / "progress.json")
-    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
     tmp_out = out.with_name(out.name + ".building")
     shutil.rmtree(tmp_out, ignore_errors=True)
@@ -307,7 +321,6 @@ def build(out: Path = DEFAULT_OUT, only: list[Path] | None = None, timeout: int 
         raise RuntimeError("the site links to files it does not contain:\n  " + "\n  ".join(problems))
     shutil.rmtree(out, ignore_errors=True)
     tmp_out.rename(out)
-    shutil.rmtree(progress_dir, ignore_errors=True)
     return timings
 
 
