@@ -5,7 +5,8 @@ switches:
 
 ``tiles``
     the base map; defaults to :data:`TILES`. ``tiles=None`` draws the data layers on
-    a plain background (no tile requests at all).
+    a plain background (no tile requests at all) with a light grey land outline
+    (:data:`LAND_FILE`, Natural Earth, public domain) so the points sit on a coast.
 ``offline``
     ``True`` inlines Leaflet and jQuery from ``<course>/.offline/node_modules`` (made by
     ``make offline-assets``) so the map works with no internet. When those files are
@@ -14,6 +15,9 @@ switches:
     Leaflet CSS ~15 KB): measured, the default maps are 18-37 KB of HTML and the
     inlined ones 267-286 KB, right at the 300 KB budget that applies to default
     maps (the notebook stores the HTML base64-encoded, a third larger again).
+    An offline map also gets the land outline (about 112 KB more: measured 373-392 KB
+    in all), drawn in a pane under the tiles, so it shows only where tiles cannot load;
+    ``tiles=None`` maps carry it too (130-148 KB).
 ``as_table``
     ``True`` returns a DataFrame of what the map shows instead of the map: the
     accessible version for screen readers and for copying numbers.
@@ -28,10 +32,13 @@ reader's attention). Every text shown in a popup, tooltip or label is HTML-escap
 from __future__ import annotations
 
 import html as _html
+import json
 from typing import Iterable, Optional
 
 import folium
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
 import helpers
 from helpers import geo
@@ -62,6 +69,14 @@ TILES = "OpenStreetMap"
 TILES_ATTRIBUTION = "© OpenStreetMap contributors"
 #: Background colour of maps drawn with ``tiles=None``.
 PLAIN_BACKGROUND = "#dde7ee"
+#: Land outline (in helpers.DATASETS_DIR) drawn when there are no tiles: Natural Earth
+#: 1:10m land, public domain, clipped to the region by tests/make_land_outline.py.
+LAND_FILE = "land_northeast_asia.geojson"
+#: Light grey land with a thin grey coast; the sea is PLAIN_BACKGROUND.
+LAND_STYLE = {"fillColor": "#f1f0ec", "fillOpacity": 1, "color": "#8c969c", "weight": 0.7}
+# Leaflet's tile pane has z-index 200: the land pane sits under it, so tiles that
+# do load cover the outline and the outline shows only where tiles are missing.
+_LAND_PANE = "aao_land"
 
 # The only CDN assets our maps need: Leaflet, its CSS, and jQuery (folium builds
 # popups with jQuery). folium's defaults also pull Bootstrap, Font Awesome and
@@ -240,15 +255,61 @@ def _new_map(center, zoom, tiles, offline, caption) -> CourseMap:
     kwargs = dict(location=list(center), zoom_start=zoom, control_scale=True,
                   offline=offline, caption=caption, zoom_snap=0.25)
     m = CourseMap(tiles=None, **kwargs)
-    if tiles is None:
+    if tiles is None or offline:
         m.get_root().header.add_child(
             folium.Element(f"<style>.leaflet-container{{background:{PLAIN_BACKGROUND}}}</style>"),
             name="aao_plain",
         )
-    else:
+        _add_land(m)
+    if tiles is not None:
         # One base map needs no radio button in the layer control.
         folium.TileLayer(tiles, control=False).add_to(m)
     return m
+
+
+class _Land(MacroElement):
+    """The land outline as one non-interactive L.geoJSON layer in its own pane.
+
+    Written out compactly: folium.GeoJson re-serialises with spaces, a third larger.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "L.geoJSON({{ this.geojson }}, {{ this.options }}).addTo({{ this._parent.get_name() }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, geojson: str):
+        super().__init__()
+        self._name = "AaoLand"
+        self.geojson = geojson
+        self.options = json.dumps({"pane": _LAND_PANE, "interactive": False,
+                                   "smoothFactor": 1.5, "style": LAND_STYLE})
+
+
+def _land_json(path) -> Optional[str]:
+    """The outline as compact JSON text, or None when the file is missing or unreadable."""
+    # Read on each map (about 110 KB, a few ms), so an edited file is never stale.
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    # "</" could end the inline <script> early; "<\/" means the same in JSON.
+    return json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+
+
+def _add_land(m: CourseMap) -> None:
+    """Draw the land outline under everything else: no popup, no hover, not in the layer control."""
+    text = _land_json(helpers.DATASETS_DIR / LAND_FILE)
+    if text is None:
+        m.notice = (m.notice + " " if m.notice else "") + (
+            f"The land outline datasets/{LAND_FILE} is missing or damaged, so this map shows "
+            f"the sea colour without a coast; the data are drawn as usual. To fix it, restore "
+            f"the file: git restore datasets/{LAND_FILE}"
+        )
+        return
+    folium.map.CustomPane(_LAND_PANE, z_index=150, pointer_events=False).add_to(m)
+    _Land(text).add_to(m)
 
 
 def _popup(title: str, rows: Iterable[tuple[str, object]]) -> folium.Popup:

@@ -279,3 +279,134 @@ def test_importing_maps_reads_no_offline_files(monkeypatch, tmp_path):
     monkeypatch.setattr(helpers, "COURSE_DIR", tmp_path / "nowhere")
     importlib.reload(maps)  # must not fail or look for .offline at import
     assert maps.offline_assets() is None
+
+
+# ------------------------------------------------------------------ land outline
+
+LAND = helpers.DATASETS_DIR / maps.LAND_FILE
+
+
+def land_geojson() -> dict:
+    import json
+
+    return json.loads(LAND.read_text(encoding="utf-8"))
+
+
+def overlay_names(html: str) -> list[str]:
+    """The names the layer control lists (empty when the map has no layer control)."""
+    block = re.search(r"overlays\s*:\s*\{(.*?)\}", html, re.S)
+    return re.findall(r'"([^"]+)"\s*:', block.group(1)) if block else []
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_plain_map_draws_the_land_outline_under_the_data(name):
+    html = html_of(BUILDERS[name](tiles=None))
+    assert html.count("L.geoJSON(") == 1
+    assert '"pane": "aao_land"' in html and '"interactive": false' in html
+    assert re.search(r'createPane\(\s*"aao_land"\);\s*\S+\.style\.zIndex = 150;', html)
+    # The outline's own coordinates are in the page, e.g. its first point.
+    first = land_geojson()["features"][0]["geometry"]["coordinates"][0][0][0]
+    assert f"[{first[0]},{first[1]}]" in html
+    names = overlay_names(html)
+    assert not any(n.lower() in ("land", "coastline") for n in names)
+    assert len(names) == {"islets": 4, "disputes": 0, "forces": 3, "overview": 3}[name]
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_map_with_tiles_has_no_land_outline(rendered, name):
+    assert "aao_land" not in rendered[name] and "L.geoJSON(" not in rendered[name]
+
+
+def test_offline_map_with_tiles_puts_the_outline_under_them():
+    html = html_of(maps.forces_map(offline=True))
+    assert "L.tileLayer(" in html and html.count("L.geoJSON(") == 1
+    # Leaflet's tile pane is at z-index 200: tiles that load cover the outline.
+    assert re.search(r'createPane\(\s*"aao_land"\);\s*\S+\.style\.zIndex = 150;', html)
+
+
+def test_missing_land_file_still_draws_the_map_and_says_what_to_do(monkeypatch):
+    monkeypatch.setattr(maps, "LAND_FILE", "no_such_outline.geojson")
+    m = maps.islets_map(tiles=None)
+    html = html_of(m)
+    assert "L.geoJSON(" not in html and class_count(html, "aao-point") > 0
+    assert "no_such_outline.geojson" in m.notice and "git restore" in m.notice
+
+
+def test_land_outline_is_valid_geojson_inside_its_box():
+    gj = land_geojson()
+    west, south, east, north = gj["bbox"]
+    assert (west, south, east, north) == (105.0, 20.0, 150.0, 50.0)
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 1
+    geometry = gj["features"][0]["geometry"]
+    assert geometry["type"] == "MultiPolygon"
+    assert LAND.stat().st_size < 150 * 1024
+
+    def area(ring):
+        return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:])) / 2
+
+    for polygon in geometry["coordinates"]:
+        for k, ring in enumerate(polygon):
+            assert len(ring) >= 4 and ring[0] == ring[-1]
+            # RFC 7946: outer rings anticlockwise, holes clockwise.
+            assert (area(ring) > 0) == (k == 0)
+            for lon, lat in ring:
+                assert west <= lon <= east and south <= lat <= north
+                assert round(lon, 3) == lon and round(lat, 3) == lat
+
+
+def _on_land(lon, lat, multipolygon) -> bool:
+    def inside(ring):
+        hit = False
+        for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
+            if (y1 > lat) != (y2 > lat) and lon < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
+                hit = not hit
+        return hit
+
+    return any(inside(p[0]) and not any(inside(h) for h in p[1:]) for p in multipolygon)
+
+
+def test_land_outline_matches_the_course_places(data):
+    coords = land_geojson()["features"][0]["geometry"]["coordinates"]
+    places = data["places"].set_index("place_id")
+    # Island and city points lie on land; the sea between them does not.
+    for pid in ("ulleungdo", "oki_dogo", "seoul", "tokyo", "busan", "matsue", "pyongyang"):
+        if pid in places.index:
+            lat, lon = point(data["places"], pid)
+            assert _on_land(lon, lat, coords), pid
+    lat_u, lon_u = point(data["places"], "ulleungdo")
+    lat_r, lon_r = point(data["places"], "liancourt_rocks")
+    assert not _on_land((lon_u + lon_r) / 2, (lat_u + lat_r) / 2, coords)
+
+
+def test_land_outline_is_described_with_its_source_and_licence():
+    import json
+
+    package = json.loads((helpers.DATASETS_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    entry = next(g for g in package["geodata"] if g["path"] == maps.LAND_FILE)
+    assert "Natural Earth" in json.dumps(entry["sources"]) and "world-atlas" in json.dumps(entry["sources"])
+    assert entry["licenses"][0]["name"] == "public-domain" and len(entry["retrieved"]) == 10
+
+
+@pytest.mark.browser
+def test_browser_draws_one_inert_land_shape_below_the_data(offline_page, tmp_path):
+    page = offline_page
+    path = tmp_path / "islets_land.html"
+    maps.islets_map(tiles=None, offline=True).save(str(path))
+    page.goto(path.as_uri())
+    page.wait_for_function("() => window.L !== undefined && document.querySelector('.leaflet-pane')")
+    page.wait_for_timeout(300)
+    info = page.evaluate("""() => {
+        const pane = document.querySelector('.leaflet-aao_land-pane');
+        const over = document.querySelector('.leaflet-overlay-pane');
+        return {paths: pane.querySelectorAll('path').length,
+                interactive: pane.querySelectorAll('.leaflet-interactive').length,
+                z: +getComputedStyle(pane).zIndex, overZ: +getComputedStyle(over).zIndex,
+                fill: pane.querySelector('path').getAttribute('fill'),
+                labels: [...document.querySelectorAll('.leaflet-control-layers label')].map(l => l.innerText)};
+    }""")
+    assert info["paths"] == 1 and info["interactive"] == 0
+    assert info["z"] < info["overZ"]
+    assert info["fill"] == maps.LAND_STYLE["fillColor"]
+    assert len(info["labels"]) == 4  # the islets map's own four layers, no outline among them
+    assert not any(t.strip().lower() in ("land", "coastline") for t in info["labels"])
+    assert page.console_errors == [] and page.request_log == []
