@@ -28,7 +28,7 @@ FAKE = pd.DataFrame(
         "theme": ["budget", "forces", "people"],
         "verdict": ["error", "correct", "typo"],
         "correction": ["About 42 billion dollars", "", "Pinkston"],
-        "evidence": ["defence_budgets 2019", "us_troops", "FACTS G-03"],
+        "evidence": ["defence_budgets 2019", "us_troops", "Troy University news, 19 April 2016"],
         "source": ["Yonhap 2018-12-08", "Reuters 2024", "Troy University 2016"],
         "lesson": ["05", "05", "08"],
     }

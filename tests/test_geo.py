@@ -12,7 +12,8 @@ from geographiclib.geodesic import Geodesic
 from helpers import geo
 from helpers.errors import CourseError, DatasetError
 
-# Two reference points with published coordinates (FACTS.md ); used only
+# Two reference points with published coordinates (NAHF for the West Islet, Wikipedia for
+# Ulleungdo, as in datasets/places.csv); used only
 # to test the arithmetic, never shown to students.
 WEST_ISLET = (37.24183, 131.86517)
 ULLEUNGDO = (37.501111, 130.856389)
@@ -109,7 +110,7 @@ def test_seoul_tokyo_from_the_dataset_is_about_1155_km(places):
 
 
 def test_islet_distances_from_the_dataset_match_the_centre_to_centre_figures(places):
-    # FACTS.md: centre to centre ~94 km (Ulleungdo) and ~169 km (Oki Dogo).
+    # Independent check: centre to centre is about 94 km (Ulleungdo) and 169 km (Oki Dogo).
     assert geo.place_distance("liancourt_west", "ulleungdo") == pytest.approx(94, abs=2)
     assert geo.place_distance("liancourt_east", "oki_dogo") == pytest.approx(169, abs=3)
     # The two islets are about 0.4 km apart.
