@@ -48,6 +48,7 @@ __all__ = [
     "list_datasets",
     "load_all",
     "load_dataset",
+    "load_shape",
 ]
 
 _INT_RE = re.compile(r"[+-]?\d+")
@@ -122,13 +123,20 @@ def _read_descriptor(path_str: str, stamp) -> dict:
             f"{shown} has no list of 'resources'. Fix: {_restore_hint(path, base)}."
         )
     for i, res in enumerate(resources, start=1):
+        if isinstance(res, dict) and _is_shape(res) and "name" in res and "path" in res:
+            continue
         fields = (res.get("schema") or {}).get("fields") if isinstance(res, dict) else None
         if not isinstance(res, dict) or "name" not in res or "path" not in res or not fields:
             raise DatasetError(
                 f"{shown}: resource number {i} needs a 'name', a 'path' and a schema with "
-                f"'fields'. Fix: {_restore_hint(path, base)}."
+                f"'fields' (or, for a map shape, format 'geojson'). Fix: {_restore_hint(path, base)}."
             )
     return descriptor
+
+
+def _is_shape(resource: dict) -> bool:
+    """True for a map shape (GeoJSON) rather than a table."""
+    return str(resource.get("format", "")).lower() == "geojson"
 
 
 def _descriptor(base_dir=None) -> dict:
@@ -383,24 +391,67 @@ def load_dataset(name: str, base_dir=None) -> pd.DataFrame:
     base = _base(base_dir)
     descriptor_path = base / DESCRIPTOR_NAME
     resource = _resource(name, base)
+    if _is_shape(resource):
+        raise DatasetError(
+            f"'{name}' is a map shape (GeoJSON), not a table: load it with "
+            f"helpers.data.load_shape('{name}')."
+        )
     path = base / resource["path"]
     frame = _load_cached(str(path), str(base), name, _stamp(path), _stamp(descriptor_path))
     return frame.copy()
 
 
 def load_all(base_dir=None) -> dict:
-    """Return every dataset, loaded and checked, as a dict name -> DataFrame."""
-    return {r["name"]: load_dataset(r["name"], base_dir) for r in _descriptor(base_dir)["resources"]}
+    """Return every table dataset, loaded and checked, as a dict name -> DataFrame."""
+    return {
+        r["name"]: load_dataset(r["name"], base_dir)
+        for r in _descriptor(base_dir)["resources"]
+        if not _is_shape(r)
+    }
+
+
+def load_shape(name: str, base_dir=None) -> dict:
+    """Return map shape ``name`` (a GeoJSON resource) as a dict.
+
+    Raises :class:`helpers.errors.DatasetError` when the name is unknown, names a
+    table, or the file is missing or not valid GeoJSON.
+    """
+    base = _base(base_dir)
+    resource = _resource(name, base)
+    if not _is_shape(resource):
+        raise DatasetError(f"'{name}' is a table, not a map shape: load it with helpers.data.load_dataset('{name}').")
+    path = base / resource["path"]
+    shown = _shown(path, base)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DatasetError(f"The map shape file {shown} is missing. Fix: {_restore_hint(path, base)}.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatasetError(f"The map shape file {shown} cannot be read ({exc}). Fix: {_restore_hint(path, base)}.") from None
+    except json.JSONDecodeError as exc:
+        raise DatasetError(
+            f"{shown} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}. "
+            f"Fix: {_restore_hint(path, base)}."
+        ) from None
+    kinds = {"FeatureCollection", "Feature", "Polygon", "MultiPolygon", "LineString", "MultiLineString", "Point"}
+    if not isinstance(data, dict) or data.get("type") not in kinds:
+        found = data.get("type") if isinstance(data, dict) else type(data).__name__
+        raise DatasetError(
+            f"{shown} is not GeoJSON: expected a 'type' such as FeatureCollection, found {found!r}. "
+            f"Fix: {_restore_hint(path, base)}."
+        )
+    return data
 
 
 def list_datasets(base_dir=None) -> pd.DataFrame:
-    """Return a table of the datasets: name, title, file and licence."""
+    """Return a table of the datasets: name, title, kind (table or map shape), file and licence."""
     rows = []
     for r in _descriptor(base_dir)["resources"]:
         licences = ", ".join(lic.get("name", lic.get("title", "")) for lic in r.get("licenses", []))
         rows.append({"name": r["name"], "title": r.get("title", r["name"]),
+                     "kind": "map shape" if _is_shape(r) else "table",
                      "file": r["path"], "licence": licences})
-    return pd.DataFrame(rows, columns=["name", "title", "file", "licence"])
+    return pd.DataFrame(rows, columns=["name", "title", "kind", "file", "licence"])
 
 
 def describe(name: str, base_dir=None) -> pd.DataFrame:

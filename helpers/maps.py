@@ -42,6 +42,7 @@ from jinja2 import Template
 
 import helpers
 from helpers import geo
+from helpers.errors import DatasetError
 
 __all__ = [
     "CourseMap",
@@ -71,7 +72,8 @@ TILES_ATTRIBUTION = "© OpenStreetMap contributors"
 PLAIN_BACKGROUND = "#dde7ee"
 #: Land outline (in helpers.DATASETS_DIR) drawn when there are no tiles: Natural Earth
 #: 1:10m land, public domain, clipped to the region by tests/make_land_outline.py.
-LAND_FILE = "land_northeast_asia.geojson"
+LAND_SHAPE = "land_northeast_asia"
+LAND_FILE = LAND_SHAPE + ".geojson"
 #: Light grey land with a thin grey coast; the sea is PLAIN_BACKGROUND.
 LAND_STYLE = {"fillColor": "#f1f0ec", "fillOpacity": 1, "color": "#8c969c", "weight": 0.7}
 # Leaflet's tile pane has z-index 200: the land pane sits under it, so tiles that
@@ -287,27 +289,20 @@ class _Land(MacroElement):
                                    "smoothFactor": 1.5, "style": LAND_STYLE})
 
 
-def _land_json(path) -> Optional[str]:
-    """The outline as compact JSON text, or None when the file is missing or unreadable."""
-    # Read on each map (about 110 KB, a few ms), so an edited file is never stale.
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    # "</" could end the inline <script> early; "<\/" means the same in JSON.
-    return json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
-
-
 def _add_land(m: CourseMap) -> None:
     """Draw the land outline under everything else: no popup, no hover, not in the layer control."""
-    text = _land_json(helpers.DATASETS_DIR / LAND_FILE)
-    if text is None:
+    from helpers.data import load_shape
+
+    # Read on each map (about 110 KB, a few ms), so an edited file is never stale.
+    try:
+        data = load_shape(LAND_SHAPE)
+    except DatasetError as exc:
         m.notice = (m.notice + " " if m.notice else "") + (
-            f"The land outline datasets/{LAND_FILE} is missing or damaged, so this map shows "
-            f"the sea colour without a coast; the data are drawn as usual. To fix it, restore "
-            f"the file: git restore datasets/{LAND_FILE}"
+            f"This map shows the sea colour without a coast; the data are drawn as usual. {exc}"
         )
         return
+    # "</" could end the inline <script> early; "<\/" means the same in JSON.
+    text = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     folium.map.CustomPane(_LAND_PANE, z_index=150, pointer_events=False).add_to(m)
     _Land(text).add_to(m)
 

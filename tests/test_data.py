@@ -20,7 +20,8 @@ from helpers import data
 from helpers.errors import DatasetError
 
 DESCRIPTOR = json.loads((helpers.DATASETS_DIR / "datapackage.json").read_text(encoding="utf-8"))
-NAMES = [r["name"] for r in DESCRIPTOR["resources"]]
+NAMES = [r["name"] for r in DESCRIPTOR["resources"] if r.get("format") != "geojson"]
+SHAPES = [r["name"] for r in DESCRIPTOR["resources"] if r.get("format") == "geojson"]
 REGIONAL = {"places", "disputes", "us_bases"}
 
 
@@ -28,7 +29,7 @@ def _copy(tmp_path):
     """A private copy of datasets/ (CSV files and descriptor) that a test may break."""
     target = tmp_path / "datasets"
     target.mkdir()
-    for path in helpers.DATASETS_DIR.glob("*.csv"):
+    for path in [*helpers.DATASETS_DIR.glob("*.csv"), *helpers.DATASETS_DIR.glob("*.geojson")]:
         shutil.copy(path, target / path.name)
     shutil.copy(helpers.DATASETS_DIR / "datapackage.json", target / "datapackage.json")
     return target
@@ -56,13 +57,15 @@ def test_package_is_valid_frictionless():
 
 def test_every_csv_is_described_and_every_resource_has_provenance():
     described = {r["path"] for r in DESCRIPTOR["resources"]}
-    on_disk = {p.name for p in helpers.DATASETS_DIR.glob("*.csv")}
+    on_disk = {p.name for p in helpers.DATASETS_DIR.glob("*.csv")} | {p.name for p in helpers.DATASETS_DIR.glob("*.geojson")}
     assert on_disk == described
     for r in DESCRIPTOR["resources"]:
         assert r.get("title") and r.get("description"), r["name"]
         assert r.get("sources") and all(s.get("title") for s in r["sources"]), r["name"]
         assert r.get("licenses"), r["name"]
         assert len(r.get("retrieved", "")) == 10, r["name"]
+        if r["name"] in SHAPES:
+            continue
         assert r["schema"].get("primaryKey"), r["name"]
         for f in r["schema"]["fields"]:
             assert f.get("description"), f"{r['name']}.{f['name']} has no description"
@@ -180,7 +183,7 @@ def test_cite_names_title_licence_and_date(name):
 
 def test_list_and_describe():
     listing = data.list_datasets()
-    assert list(listing["name"]) == NAMES
+    assert list(listing["name"]) == NAMES + SHAPES
     described = data.describe("sma_cost_sharing")
     assert "billions of Korean won" in described.set_index("column").loc["amount_krw_bn", "description"]
 
@@ -337,3 +340,32 @@ def test_edit_after_load_is_noticed(tmp_path):
     _rewrite(base / "japan_hns.csv", spoil)
     with pytest.raises(DatasetError, match="column 'total_jpy_bn'"):
         data.load_dataset("japan_hns", base_dir=base)
+
+
+def test_map_shapes_load_as_geojson_and_are_kept_apart_from_tables():
+    assert SHAPES, "the land outline should be described as a resource"
+    for name in SHAPES:
+        shape = data.load_shape(name)
+        assert shape["type"] in {"FeatureCollection", "Feature", "MultiPolygon", "Polygon"}
+        with pytest.raises(DatasetError, match="map shape"):
+            data.load_dataset(name)
+    with pytest.raises(DatasetError, match="is a table"):
+        data.load_shape("places")
+    kinds = dict(zip(data.list_datasets()["name"], data.list_datasets()["kind"]))
+    assert {kinds[n] for n in SHAPES} == {"map shape"} and kinds["places"] == "table"
+    assert set(data.load_all()) == set(NAMES)
+
+
+def test_broken_map_shape_gives_the_file_and_the_fix(tmp_path):
+    base = _copy(tmp_path)
+    name = SHAPES[0]
+    path = base / f"{name}.geojson"
+    path.write_text('{"type": "Feature', encoding="utf-8")
+    with pytest.raises(DatasetError, match=rf"{name}.geojson is not valid JSON: line 1"):
+        data.load_shape(name, base_dir=base)
+    path.write_text('{"kind": "nothing"}', encoding="utf-8")
+    with pytest.raises(DatasetError, match="is not GeoJSON"):
+        data.load_shape(name, base_dir=base)
+    path.unlink()
+    with pytest.raises(DatasetError, match="missing"):
+        data.load_shape(name, base_dir=base)

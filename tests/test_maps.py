@@ -324,12 +324,17 @@ def test_offline_map_with_tiles_puts_the_outline_under_them():
     assert re.search(r'createPane\(\s*"aao_land"\);\s*\S+\.style\.zIndex = 150;', html)
 
 
-def test_missing_land_file_still_draws_the_map_and_says_what_to_do(monkeypatch):
-    monkeypatch.setattr(maps, "LAND_FILE", "no_such_outline.geojson")
+def test_missing_land_file_still_draws_the_map_and_says_what_to_do(monkeypatch, tmp_path):
+    import shutil
+
+    copy = tmp_path / "datasets"
+    shutil.copytree(helpers.DATASETS_DIR, copy)
+    (copy / maps.LAND_FILE).unlink()
+    monkeypatch.setattr(helpers, "DATASETS_DIR", copy)
     m = maps.islets_map(tiles=None)
     html = html_of(m)
     assert "L.geoJSON(" not in html and class_count(html, "aao-point") > 0
-    assert "no_such_outline.geojson" in m.notice and "git restore" in m.notice
+    assert maps.LAND_FILE in m.notice and "missing" in m.notice and "without a coast" in m.notice
 
 
 def test_land_outline_is_valid_geojson_inside_its_box():
@@ -382,7 +387,8 @@ def test_land_outline_is_described_with_its_source_and_licence():
     import json
 
     package = json.loads((helpers.DATASETS_DIR / "datapackage.json").read_text(encoding="utf-8"))
-    entry = next(g for g in package["geodata"] if g["path"] == maps.LAND_FILE)
+    entry = next(g for g in package["resources"] if g["path"] == maps.LAND_FILE)
+    assert entry["format"] == "geojson" and entry["name"] == maps.LAND_SHAPE
     assert "Natural Earth" in json.dumps(entry["sources"]) and "world-atlas" in json.dumps(entry["sources"])
     assert entry["licenses"][0]["name"] == "public-domain" and len(entry["retrieved"]) == 10
 
