@@ -808,10 +808,17 @@ class QuizView(_SelfDisplaying):
         self.questions = [QuestionView(self, n, entry) for n, entry in enumerate(layout, 1)]
         self._update_score()
         # Long choices must wrap rather than be cut off on narrow screens (labels default to nowrap).
+        # ipywidgets puts the radio input after the label text and floats it left, so a
+        # wrapped choice showed its first line above the button: lay labels out as flex rows
+        # with the input first.
         style = w.HTML(
             "<style>.allies-quiz .widget-radio-box label, .allies-quiz .widget-checkbox label,"
             " .allies-quiz .widget-checkbox .widget-label-basic span"
-            " {white-space: normal; height: auto; line-height: 1.3; overflow: visible}</style>"
+            " {white-space: normal; height: auto; line-height: 1.3; overflow: visible}"
+            " .allies-quiz .widget-radio-box label {display: flex; align-items: flex-start; gap: 0.4em;"
+            " margin-bottom: 0.3em}"
+            " .allies-quiz .widget-radio-box input {order: -1; float: none; flex: none; margin: 0.15em 0 0 1px}"
+            "</style>"
         )
         self.widget = w.VBox([style, self.title, *[qv.box for qv in self.questions], self.score_line, self.notice])
         self.widget.add_class("allies-quiz")
