@@ -551,7 +551,8 @@ def rank_correlation(table=None, allies_only=False) -> float:
         )
     gdp_rank = t["gdp_usd_bn"].rank()
     share_rank = t["share_gdp_pct"].rank()
-    return float(gdp_rank.corr(share_rank))
+    # Rounded so that a notebook shows -0.1, not -0.09999999999999999 (float noise).
+    return round(float(gdp_rank.corr(share_rank)), 10)
 
 
 def burden_sharing_chart(release=DEFAULT_RELEASE, year=DEFAULT_YEAR):
