@@ -267,6 +267,8 @@ def sma_chart(krw_per_usd=None):
         ax.set_ylabel(f"Korea's contribution (million US$ at {float(krw_per_usd):,.0f} won per $)")
         ax.set_title("Special Measures Agreement amounts in dollars, at one exchange rate")
     ax.set_xlabel("Year the amount applies to")
+    # Headroom above the tallest bar, so the legend (upper left) never covers a bar.
+    ax.set_ylim(0, float(df[column].max()) * 1.5)
     ax.legend(fontsize="small", loc="upper left")
     ax.grid(axis="y", alpha=0.3)
     first, last = df.iloc[0], df.iloc[-1]
