@@ -12,12 +12,12 @@ switches:
     ``make offline-assets``) so the map works with no internet. When those files are
     missing the normal map comes back with ``m.notice`` saying what to do; nothing is
     raised. Inlining adds about 249 KB (Leaflet 1.9.4 ~148 KB, jQuery 3.7.1 ~88 KB,
-    Leaflet CSS ~15 KB): measured, the default maps are 18-37 KB of HTML and the
-    inlined ones 267-286 KB, right at the 300 KB budget that applies to default
-    maps (the notebook stores the HTML base64-encoded, a third larger again).
-    An offline map also gets the land outline (about 112 KB more: measured 373-392 KB
+    Leaflet CSS ~15 KB): measured, the default maps are 20-39 KB of HTML, well under the
+    300 KB budget that applies to default maps (the notebook stores the HTML
+    base64-encoded, a third larger again).
+    An offline map also gets the land outline (about 112 KB more: measured 376-395 KB
     in all), drawn in a pane under the tiles, so it shows only where tiles cannot load;
-    ``tiles=None`` maps carry it too (130-148 KB).
+    ``tiles=None`` maps carry it too (133-151 KB).
 ``as_table``
     ``True`` returns a DataFrame of what the map shows instead of the map: the
     accessible version for screen readers and for copying numbers.
@@ -28,6 +28,11 @@ dataset arguments (``places=``, ``disputes=`` ...)
 Each map also carries ``m.caption`` (the one-line caption a lesson prints under it,
 same as :func:`map_caption`) and ``m.notice`` (empty unless something needs the
 reader's attention). Every text shown in a popup, tooltip or label is HTML-escaped.
+
+Labels are placed in the browser (:class:`_LabelLayout`): each keeps its preferred side
+unless it would overlap another label, a point, a control or a note, or leave the map,
+at whatever width the notebook gives the map and after every zoom. Nearby US bases
+share one label; the islets map's long note folds away on narrow maps.
 """
 from __future__ import annotations
 
@@ -136,7 +141,9 @@ _STYLE = """
 .aao-popup td{padding:1px 0}
 .aao-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);border:1px solid #777;
  border-radius:4px;padding:5px 8px;font:12px/1.35 system-ui,sans-serif;color:#111;max-width:46%}
-.aao-box.bl{left:10px;bottom:46px}
+.aao-box.bl{left:10px;bottom:58px;max-width:min(46%,360px)}
+details.aao-box summary{cursor:pointer;font-weight:600}
+details.aao-box[open] summary{margin-bottom:3px}
 .leaflet-control-layers{font:12px/1.4 system-ui,sans-serif}
 .aao-box.tl{left:54px;top:10px}
 .aao-box.tr{right:10px;top:10px;max-width:40%}
@@ -317,12 +324,20 @@ def _popup(title: str, rows: Iterable[tuple[str, object]]) -> folium.Popup:
     return folium.Popup(body, max_width=340, parse_html=False)
 
 
-def _label(lat, lon, lines: list[str], where: str = "right", extra_class: str = "") -> folium.Marker:
-    """A text label (a DivIcon, no image) next to a point; ``lines`` are plain text."""
+def _label(lat, lon, lines: list[str], where: str = "right", extra_class: str = "",
+           equal: bool = False) -> folium.Marker:
+    """A text label (a DivIcon, no image) next to a point; ``lines`` are plain text.
+
+    ``where`` is the preferred side; in the browser :class:`_LabelLayout` moves the
+    label to another side when it would overlap another label, a point or a box, or
+    run off the map. ``equal`` shows every line in the same weight (a list of names)
+    instead of a first line with smaller details under it.
+    """
     first, *rest = [_esc(x) for x in lines if not _blank(x)]
-    text = first + "".join(f"<br><small>{r}</small>" for r in rest)
+    text = first + "".join(f"<br>{r}" if equal else f"<br><small>{r}</small>" for r in rest)
+    base = f"aao-label {extra_class}".strip()
     icon = folium.DivIcon(
-        html=f"<div class='aao-label aao-{where} {extra_class}'>{text}</div>",
+        html=f"<div class='{base} aao-{where}' data-base='{base}' data-where='{where}'>{text}</div>",
         icon_size=(0, 0),
         icon_anchor=(0, 0),
         class_name="aao-label-anchor",
@@ -345,11 +360,89 @@ def _point(lat, lon, colour, tooltip: str, popup: folium.Popup, radius=7, css="a
     )
 
 
-def _box(m: CourseMap, html_text: str, corner: str = "bl", name: str = "aao_box") -> None:
-    """A fixed note box inside the map (``html_text`` must already be escaped)."""
-    m.get_root().html.add_child(
-        folium.Element(f"<div class='aao-box {corner}' role='note'>{html_text}</div>"), name=name
-    )
+def _box(m: CourseMap, html_text: str, corner: str = "bl", name: str = "aao_box",
+         summary: str = "") -> None:
+    """A fixed note box inside the map (``html_text`` must already be escaped).
+
+    With ``summary`` the box is a ``<details>`` element the reader can fold: it opens
+    only where the map is wide enough (:class:`_LabelLayout` closes it on narrow maps,
+    where it would cover the data), and its summary line always shows.
+    """
+    if summary:
+        box = (f"<details class='aao-box {corner} aao-note' role='note' open>"
+               f"<summary>{_esc(summary)}</summary>{html_text}</details>")
+    else:
+        box = f"<div class='aao-box {corner}' role='note'>{html_text}</div>"
+    m.get_root().html.add_child(folium.Element(box), name=name)
+
+
+class _LabelLayout(MacroElement):
+    """Browser-side label placement: each label keeps its preferred side unless it would
+    overlap a label placed before it, another point, a control or a note box, or run off
+    the map; then it takes the first side that is clear (or the least covered one).
+
+    Runs again after every zoom, pan, resize and layer switch, so it holds at any map
+    width a notebook gives. A folded note (see :func:`_box`) starts closed on maps
+    narrower than ``NOTE_OPEN_MIN_PX``.
+    """
+
+    NOTE_OPEN_MIN_PX = 900
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (map) {
+  var SIDES = ["right", "left", "above-right", "below-right", "above-left", "below-left", "above", "below"];
+  var box = function (e) { return e.getBoundingClientRect(); };
+  var area = function (a, b) {
+    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+    return w > 0.5 && h > 0.5 ? w * h : 0;
+  };
+  function layout() {
+    var c = map.getContainer(), frame = box(c), taken = [], points = [];
+    document.querySelectorAll(".leaflet-control, .aao-box").forEach(function (e) {
+      var b = box(e); if (b.width) taken.push(b);
+    });
+    c.querySelectorAll("path.aao-base, path.aao-city, path.aao-point").forEach(function (e) {
+      var b = box(e); if (b.width) points.push(b);
+    });
+    // Names first, then distance labels, which can sit anywhere near their line.
+    var labels = Array.prototype.slice.call(c.querySelectorAll(".aao-label[data-where]"));
+    labels.sort(function (a, b) {
+      return a.classList.contains("aao-distance") - b.classList.contains("aao-distance");
+    });
+    labels.forEach(function (el) {
+      var at = box(el.parentNode), pref = el.getAttribute("data-where");
+      // Points other than the one this label belongs to.
+      var others = points.filter(function (p) {
+        return Math.abs((p.left + p.right) / 2 - at.left) > 2 || Math.abs((p.top + p.bottom) / 2 - at.top) > 2;
+      });
+      var order = [pref].concat(SIDES.filter(function (s) { return s !== pref; }));
+      var best = null, bestCost = Infinity;
+      for (var i = 0; i < order.length; i++) {
+        el.className = el.getAttribute("data-base") + " aao-" + order[i];
+        var b = box(el), inner = {left: frame.left + 2, top: frame.top + 2,
+                                  right: frame.right - 2, bottom: frame.bottom - 2};
+        // Running off the map counts double: it is worse than touching another label.
+        var cost = 2 * (b.width * b.height - area(b, inner));
+        taken.concat(others).forEach(function (t) { cost += area(b, t); });
+        if (cost < bestCost) { best = order[i]; bestCost = cost; }
+        if (cost === 0) break;
+      }
+      el.className = el.getAttribute("data-base") + " aao-" + best;
+      taken.push(box(el));
+    });
+  }
+  var note = document.querySelector("details.aao-note");
+  if (note && map.getContainer().clientWidth < {{ this.NOTE_OPEN_MIN_PX }}) note.open = false;
+  if (note) note.addEventListener("toggle", layout);
+  map.on("zoomend moveend resize overlayadd overlayremove", layout);
+  layout();
+  window.requestAnimationFrame(layout);
+})({{ this._parent.get_name() }});
+{% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "AaoLabelLayout"
 
 
 def _fmt_km(km: float) -> str:
@@ -614,7 +707,12 @@ def islets_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
                  f"{u_kr} to Ulleungdo, {o_kr} to Oki (Korea, NAHF).")
     note += (f" Dashed circles: {EEZ_NM} nmi from each island. They overlap, and the rocks lie "
              "inside both." if f["rocks_in_both"] else f" Dashed circles: {EEZ_NM} nmi from each island.")
-    _box(m, _esc(note))
+    _box(m, _esc(note), summary="About the lines and circles")
+    # Fit the two circles whole at any notebook width (zoom 6 at about 960 px wide).
+    ring_pts = [p for island in _ISLANDS for p in geo.geodesic_circle(
+        rows[island]["lat"], rows[island]["lon"], f["radius_km"], n=24)]
+    _fit(m, ring_pts, pad_deg=0.0, top_px=8, side_px=8, bottom_px=8)
+    _LabelLayout().add_to(m)
 
     if as_table:
         return _table(table)
@@ -678,6 +776,7 @@ def disputes_map(*, tiles=TILES, offline: bool = False, as_table: bool = False, 
     _box(m, _esc("Neutral names on the map; click a point for each party's name, the "
                  "claimants and the administering state."), corner="tr")
     _fit(m, list(zip(d["lat"], d["lon"])), pad_deg=0.5)
+    _LabelLayout().add_to(m)
     if as_table:
         return _table(table)
     return m
@@ -775,11 +874,19 @@ def forces_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
            extra_class="aao-distance").add_to(dist)
     dist.add_to(m)
     # Names of nearby bases share one label, so labels do not pile up at this zoom.
+    # A label faces away from a neighbouring group less than 300 km off (Kunsan's points
+    # west, Camp Humphreys' east), so each name stays next to its own point.
     names = folium.FeatureGroup(name="Base names", show=True)
-    for cluster in _base_clusters(bases):
+    clusters = _base_clusters(bases)
+    for cluster in clusters:
         first = bases.iloc[cluster[0]]
+        here = (float(first["lat"]), float(first["lon"]))
+        near = [(geo.distance_km(here, (float(o["lat"]), float(o["lon"]))), float(o["lon"]))
+                for o in (bases.iloc[c[0]] for c in clusters if c is not cluster)]
+        near = [n for n in near if n[0] < 300]
+        side = "left" if near and min(near)[1] > here[1] else "right"
         _label(first["lat"], first["lon"], [_base_short(bases.iloc[i]["name"]) for i in cluster],
-               where="right").add_to(names)
+               where=side, equal=True).add_to(names)
     names.add_to(m)
     table.append({"layer": "Seoul – Camp Humphreys", "feature": text.split(":")[0],
                   "lat": float("nan"), "lon": float("nan"), "details": f"{_fmt_km(km)}, geodesic",
@@ -792,6 +899,7 @@ def forces_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
     box = "<br>".join(_esc(_troops_text(r)) for _, r in troops.iterrows())
     _box(m, f"<strong>US troops stationed</strong><br>{box}<br>{_service_key(bases)}", corner="tl")
     _fit(m, list(zip(bases["lat"], bases["lon"])) + [a], pad_deg=0.3)
+    _LabelLayout().add_to(m)
     if as_table:
         return _table(table)
     return m
@@ -851,6 +959,7 @@ def overview_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
     _box(m, "<strong>US bases</strong> by service: " + _service_key(bases), corner="tl")
     pts = [(r["lat"], r["lon"]) for _, r in places.loc[places["place_id"].isin(_OVERVIEW_PLACES)].iterrows()]
     _fit(m, pts + list(zip(bases["lat"], bases["lon"])), pad_deg=0.3)
+    _LabelLayout().add_to(m)
     if as_table:
         return _table(table)
     return m

@@ -105,3 +105,74 @@ def test_popup_shows_injected_markup_as_text(offline_page):
     assert evil in popup
     assert page.evaluate("() => window.__pwned") is None
     assert page.console_errors == []
+
+
+_BOXES_JS = """() => {
+  const pick = '.aao-label, .aao-box, .leaflet-control';
+  return Array.from(document.querySelectorAll(pick)).map(e => {
+    const b = e.getBoundingClientRect();
+    return {text: e.innerText.slice(0, 50).replace(/\\n/g, ' | '), label: e.matches('.aao-label'),
+            ours: e.matches('.aao-label, .aao-box'),
+            l: b.left, t: b.top, r: b.right, b: b.bottom, w: b.width};
+  }).filter(b => b.w > 0);
+}"""
+
+
+def _clashes(boxes: list[dict], width: int, height: int) -> list[str]:
+    """Every pair of overlapping boxes (labels, notes, controls) and every label off the map."""
+    out = []
+    for i, a in enumerate(boxes):
+        if a["label"] and (a["l"] < 0 or a["t"] < 0 or a["r"] > width or a["b"] > height):
+            out.append(f"off the map: {a['text']}")
+        for b in boxes[i + 1:]:
+            if not (a["ours"] or b["ours"]):
+                continue  # Leaflet stacks its own controls
+            if min(a["r"], b["r"]) - max(a["l"], b["l"]) > 0.5 and min(a["b"], b["b"]) - max(a["t"], b["t"]) > 0.5:
+                out.append(f"{a['text']!r} overlaps {b['text']!r}")
+    return out
+
+
+# JupyterLab shows a folium map in an iframe 60 % as high as it is wide.
+@pytest.mark.parametrize("width", [960, 700])
+@pytest.mark.parametrize("tiles", [maps.TILES, None], ids=["tiles", "plain"])
+@pytest.mark.parametrize("name", ["forces", "islets", "overview", "disputes"])
+def test_labels_do_not_overlap_or_leave_the_map(offline_page, name, tiles, width):
+    page = offline_page
+    height = int(width * 0.6)
+    page.set_viewport_size({"width": width, "height": height})
+    _open(page, BUILDERS[name](tiles=tiles), f"{name}_{'tiles' if tiles else 'plain'}_{width}.html")
+    boxes = page.evaluate(_BOXES_JS)
+    assert sum(b["label"] for b in boxes) >= 2
+    assert _clashes(boxes, width, height) == []
+    # No label hides a point that is not its own: every point's centre is clickable.
+    hidden = page.evaluate("""() => Array.from(document.querySelectorAll(
+        'path.aao-base, path.aao-city, path.aao-point')).filter(p => {
+          const b = p.getBoundingClientRect(), x = (b.left + b.right) / 2, y = (b.top + b.bottom) / 2;
+          const top = document.elementFromPoint(x, y);
+          return top && top.closest('.aao-label, .aao-box, .leaflet-control');
+        }).length""")
+    assert hidden == 0
+    page.screenshot(path=str(ARTIFACTS / f"{name}_{'tiles' if tiles else 'plain'}_{width}.png"))
+
+
+@pytest.mark.parametrize("width,is_open", [(960, True), (700, False)])
+def test_islets_note_folds_away_on_narrow_maps(offline_page, width, is_open):
+    page = offline_page
+    page.set_viewport_size({"width": width, "height": int(width * 0.6)})
+    _open(page, maps.islets_map(tiles=None), f"islets_note_{width}.html")
+    note = page.locator("details.aao-note")
+    assert note.count() == 1
+    assert "Official figures" in note.text_content()
+    assert note.evaluate("e => e.open") is is_open
+    if not is_open:  # the summary line always shows; a click opens the note
+        note.locator("summary").click()
+        page.wait_for_timeout(100)
+        assert note.evaluate("e => e.open") is True
+    # Open, the note covers no label: labels move out from under it.
+    boxes = page.evaluate(_BOXES_JS)
+    n = [b for b in boxes if b["text"].startswith("About the lines")]
+    assert len(n) == 1 and n[0]["b"] - n[0]["t"] > 40
+    n = n[0]
+    assert [b["text"] for b in boxes if b["label"]
+            and min(b["r"], n["r"]) - max(b["l"], n["l"]) > 0.5
+            and min(b["b"], n["b"]) - max(b["t"], n["t"]) > 0.5] == []
