@@ -95,8 +95,10 @@ def _figure_class():
         citation = ""
 
         def to_png(self, dpi: int = 100) -> bytes:
+            # The constrained layout already fits the labels; bbox_inches="tight" would
+            # draw the figure a second time just to measure it.
             buf = io.BytesIO()
-            self.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+            self.savefig(buf, format="png", dpi=dpi)
             return buf.getvalue()
 
         def to_html(self) -> str:
@@ -109,11 +111,10 @@ def _figure_class():
                 "</figure>"
             )
 
+        # Only an HTML representation: it carries the PNG with its alt text and citation.
+        # A separate _repr_png_ would make IPython render the chart a second time.
         def _repr_html_(self):
             return self.to_html()
-
-        def _repr_png_(self):
-            return self.to_png()
 
         def __repr__(self):
             return f"{self.title_text()}\n{self.alt_text}\n{self.citation}"
