@@ -1,12 +1,12 @@
 """The course's own exceptions, and a friendly display of them in notebooks.
 
 Every error a student can meet through ``helpers`` is a :class:`CourseError` whose
-message says what is wrong, where, and what to do. In a notebook the message is
-shown as a short notice instead of a traceback.
+message says what is wrong, where, and what to do. In a notebook the cell still
+fails (so Run All stops and the notebook tests notice), but its error output is
+that message, not a traceback through pandas or ipywidgets.
 """
 from __future__ import annotations
 
-import html
 
 
 class CourseError(Exception):
@@ -33,28 +33,28 @@ class ProgressError(CourseError):
     title = "Your saved progress needs attention"
 
 
-def _render(exc: CourseError) -> str:
-    return (
-        '<div role="alert" style="border-left:4px solid #b45309;padding:0.5em 1em;'
-        'background:#fffbeb;color:#1f2937">'
-        f"<strong>{html.escape(exc.title)}</strong><br>"
-        f"<span style='white-space:pre-wrap'>{html.escape(str(exc))}</span></div>"
-    )
+def friendly_lines(exc: CourseError) -> list[str]:
+    """Return the short notice shown instead of a traceback: title, message, where to look."""
+    return [
+        f"\x1b[1m{exc.title}\x1b[0m ({type(exc).__name__})",
+        *str(exc).splitlines(),
+        "(This is a problem the course can explain, so no traceback is shown. "
+        "For the full details, run %tb in a new cell.)",
+    ]
 
 
 def _show_course_error(shell, etype, value, tb, tb_offset=None):
-    """IPython custom-exception hook: show the message, keep the traceback one call away."""
-    try:
-        from IPython.display import HTML, display
+    """IPython custom-exception hook: an error output holding the message, not a traceback.
 
-        display(
-            HTML(_render(value)),
-            metadata={"text/plain": f"{value.title}: {value}"},
-        )
-        print(f"{etype.__name__}: {value}\n(Full details: run %tb in a new cell.)")
-    except Exception:  # never let the error display itself fail loudly
-        shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
-    return None
+    It is still an error (the cell fails, Run All stops, nbval reports it); only the
+    wall of library frames is left out. ``%tb`` shows the full traceback on request.
+    """
+    import sys
+
+    sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb
+    stb = friendly_lines(value)
+    shell._showtraceback(etype, value, stb)
+    return stb
 
 
 def install_friendly_errors() -> bool:

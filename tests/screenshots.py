@@ -284,8 +284,8 @@ ERRORS_JS = """() => {
     // error outputs (type "error") render as stderr with an ANSI traceback
     if (mime === 'application/vnd.jupyter.stderr' && /Traceback|\\w+Error\\b|Exception/.test(text))
       out.push(text.slice(0, 1500));
-    // a CourseError is shown as a short notice: an alert box and a one-line summary
-    else if (/\\(Full details: run %tb in a new cell\\.\\)/.test(text))
+    // a CourseError is an error output holding its message instead of a traceback
+    else if (/run %tb in a new cell/.test(text))
       out.push(text.slice(0, 1500));
   }
   return out;
