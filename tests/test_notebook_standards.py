@@ -127,3 +127,14 @@ def test_command_line_check_exits_nonzero_on_a_bad_notebook(tmp_path):
     good = subprocess.run([sys.executable, str(script), "check", str(LESSONS[0])], capture_output=True, text=True)
     assert bad.returncode == 1 and "no 'lesson' entry" in bad.stdout
     assert good.returncode == 0, good.stdout
+
+
+def test_prerequisites_name_earlier_lessons_by_number_and_title():
+    from helpers import course
+
+    titles = {m["number"]: m["title"] for m in course.lessons()}
+    for m in course.lessons():
+        for pre in m["prerequisites"]:
+            number = pre[:2]
+            assert number in titles and number < m["number"], f"{m['file']}: {pre!r} is not an earlier lesson"
+            assert pre == f"{number} {titles[number]}", f"{m['file']}: write {pre!r} as '{number} {titles[number]}'"
