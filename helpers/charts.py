@@ -265,7 +265,7 @@ def sma_chart(krw_per_usd=None):
         ax.set_ylabel("Korea's contribution (billion won, current)")
         ax.set_title("What South Korea pays under each Special Measures Agreement")
     else:
-        ax.set_ylabel(f"Korea's contribution (million US$ at {float(krw_per_usd):,.0f} won per $)")
+        ax.set_ylabel(f"Korea's contribution (million US dollars at {float(krw_per_usd):,.0f} won per dollar)")
         ax.set_title("Special Measures Agreement amounts in dollars, at one exchange rate")
     ax.set_xlabel("Year the amount applies to")
     # Headroom above the tallest bar, so the legend (upper left) never covers a bar.

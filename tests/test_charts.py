@@ -239,6 +239,20 @@ CHARTS = [
 ]
 
 
+@pytest.mark.parametrize("make", [*CHARTS, lambda: charts.alliance_diagram()])
+def test_no_chart_text_is_typeset_as_maths(make):
+    """Two '$' in one label make matplotlib typeset the text between them as maths
+    ('US$ at 1,120 won per $' came out as italic 'USat1,120wonper')."""
+    import re
+
+    from matplotlib.text import Text
+
+    for text in make().findobj(Text):
+        raw = text.get_text()
+        if text.get_parse_math():
+            assert len(re.findall(r"(?<!\\)\$", raw)) < 2, f"maths markup in chart text: {raw!r}"
+
+
 @pytest.mark.parametrize("make", CHARTS)
 def test_every_chart_has_title_labels_alt_text_and_citation(make):
     from matplotlib.figure import Figure
