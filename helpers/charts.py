@@ -265,7 +265,8 @@ def sma_chart(krw_per_usd=None):
         ax.set_ylabel("Korea's contribution (billion won, current)")
         ax.set_title("What South Korea pays under each Special Measures Agreement")
     else:
-        ax.set_ylabel(f"Korea's contribution (million US dollars at {float(krw_per_usd):,.0f} won per dollar)")
+        # Two lines: on one, the label was longer than the axis and was cut off at both ends.
+        ax.set_ylabel(f"Korea's contribution (million US dollars\nat {float(krw_per_usd):,.0f} won per dollar)")
         ax.set_title("Special Measures Agreement amounts in dollars, at one exchange rate")
     ax.set_xlabel("Year the amount applies to")
     # Headroom above the tallest bar, so the legend (upper left) never covers a bar.
@@ -575,7 +576,8 @@ def burden_sharing_chart(release=DEFAULT_RELEASE, year=DEFAULT_YEAR):
     ax.set_ylabel("Military spending (% of GDP)")
     ax.set_title(f"Do bigger economies carry a bigger share? ({t['year'].iloc[0]}, {t['release'].iloc[0]})")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", loc="upper left")
+    # Outside the axes: inside, it covered a country's label wherever that point fell.
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.margins(x=0.25, y=0.2)
     points = "; ".join(f"{r.country} {r.share_gdp_pct:.2f}% of a ${r.gdp_usd_bn:,.0f} bn economy"
                        for r in t.itertuples())

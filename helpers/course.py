@@ -123,13 +123,15 @@ def themes_html() -> str:
     """Return the article's themes and the lessons that treat them, as an HTML table."""
     titles = {m.get("number"): m.get("title", "") for m in lessons()}
     rows = "".join(
-        f"<tr><td>{html.escape(theme)}</td><td>"
+        f"<tr><td style='text-align:left'>{html.escape(theme)}</td><td style='text-align:left'>"
         + ", ".join(html.escape(f"{n} {titles.get(n, '')}".strip()) for n in nums)
         + "</td></tr>"
         for theme, nums in ARTICLE_THEMES
     )
     return (
         "<table><caption>The article's themes and where the course treats them</caption>"
-        "<thead><tr><th scope='col'>Theme</th><th scope='col'>Lessons</th></tr></thead>"
+        # JupyterLab right-aligns table cells, which makes sentences hard to read.
+        "<thead><tr><th scope='col' style='text-align:left'>Theme</th>"
+        "<th scope='col' style='text-align:left'>Lessons</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )

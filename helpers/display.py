@@ -47,3 +47,59 @@ class WithFallback:
         bundle["text/html"] = self.html_text
         bundle["text/plain"] = self.plain_text
         return bundle
+
+
+def _float_format(values, sep: str):
+    """A formatter for a float column: no decimals if every value is whole, otherwise
+    decimals by size (0.188, 32.28, 5003.0), so small values keep their digits."""
+    finite = [abs(float(v)) for v in values if v == v]
+    if all(v == int(v) for v in finite):
+        return "{:" + sep + ".0f}"
+
+    def fmt(v):
+        d = 3 if abs(v) < 10 else 2 if abs(v) < 100 else 1
+        return f"{v:{sep}.{d}f}"
+    return fmt
+
+
+def table(df, caption: str | None = None, na_rep: str = "—", formats: dict | None = None):
+    """Return ``df`` styled for reading in a lesson (a pandas Styler).
+
+    JupyterLab right-aligns every table cell and pandas shows the row index, cuts long
+    text with "..." and prints missing values as ``NaN``/``<NA>``. Here the index is
+    hidden, text and headers are left-aligned, numbers right-aligned, dates shown as
+    YYYY-MM-DD, booleans as yes/no, missing values as ``na_rep`` and floats with a
+    sensible number of decimals. ``formats`` maps a column to a format string or function
+    and wins over the defaults.
+    """
+    from pandas.api.types import (is_bool_dtype, is_datetime64_any_dtype, is_float_dtype,
+                                  is_numeric_dtype)
+
+    fmt, numeric, text = {}, [], []
+    for col in df.columns:
+        s = df[col]
+        if is_bool_dtype(s):
+            fmt[col] = lambda v: na_rep if v is None or v != v else ("yes" if v else "no")
+            text.append(col)
+        elif is_datetime64_any_dtype(s):
+            fmt[col] = lambda v: na_rep if v is None or v != v else f"{v:%Y-%m-%d}"
+            numeric.append(col)
+        elif is_numeric_dtype(s):
+            sep = "," if s.dropna().abs().max() >= 10_000 else ""
+            fmt[col] = _float_format(s.dropna(), sep) if is_float_dtype(s) else "{:" + sep + "d}"
+            numeric.append(col)
+        else:
+            text.append(col)
+    fmt.update(formats or {})
+    styler = df.style.hide(axis="index").format(fmt, na_rep=na_rep)
+    styler = styler.set_table_styles([
+        {"selector": "th", "props": "text-align: left; vertical-align: bottom"},
+        {"selector": "td", "props": "vertical-align: top"},
+    ])
+    if text:
+        styler = styler.set_properties(subset=text, **{"text-align": "left"})
+    if numeric:
+        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler

@@ -112,6 +112,11 @@ def check_notebook(path: Path) -> list[str]:
         if cell.get("cell_type") != "code":
             if cell.get("attachments"):
                 problems.append(f"{path}: cell {i} has attachments (ship images as files with alt text)")
+            if cell.get("cell_type") == "markdown":
+                text = re.sub(r"```.*?```|`[^`]*`", "", "".join(cell.get("source", [])), flags=re.S)
+                if re.search(r"(?<!\\)\$", text):
+                    problems.append(f"{path}: cell {i} has an unescaped '$' (JupyterLab typesets the text "
+                                    "between two as maths): write \\$")
             continue
         outputs = cell.get("outputs", [])
         if not is_checked(cell):

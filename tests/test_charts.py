@@ -253,6 +253,55 @@ def test_no_chart_text_is_typeset_as_maths(make):
             assert len(re.findall(r"(?<!\\)\$", raw)) < 2, f"maths markup in chart text: {raw!r}"
 
 
+@pytest.mark.parametrize("make", [*CHARTS, lambda: charts.sma_chart(1120)])
+def test_no_chart_label_is_cut_off_at_the_figure_edge(make):
+    """An axis label longer than its axis runs off the figure (the exchange-rate chart's
+    y label lost its first and last words). Every title and axis label must fit inside."""
+    fig = make()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    frame = fig.bbox
+    for ax in fig.axes:
+        for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+            if not text.get_text():
+                continue
+            box = text.get_window_extent(renderer)
+            assert (box.x0 >= frame.x0 - 1 and box.y0 >= frame.y0 - 1
+                    and box.x1 <= frame.x1 + 1 and box.y1 <= frame.y1 + 1), \
+                f"{text.get_text()!r} reaches outside the figure: {box} vs {frame}"
+
+
+@pytest.mark.parametrize("make", CHARTS)
+def test_no_legend_covers_a_data_point_or_its_label(make):
+    """A legend inside the axes covered the 'Russia (3.86%)' label in the scatter."""
+    import numpy as np
+
+    fig = make()
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None:
+            continue
+        box = legend.get_window_extent(renderer)
+        for text in ax.texts:
+            if text.get_text() and text.get_visible():
+                assert not box.overlaps(text.get_window_extent(renderer)), \
+                    f"the legend covers the label {text.get_text()!r}"
+        points = [c.get_offsets() for c in ax.collections if hasattr(c, "get_offsets")]
+        points += [line.get_xydata() for line in ax.lines if len(line.get_xydata())]
+        for xy in points:
+            xy = np.asarray(xy, dtype=float)
+            xy = xy[np.isfinite(xy).all(axis=1)] if xy.size else xy
+            if not xy.size:
+                continue
+            for x, y in ax.transData.transform(xy):
+                assert not box.contains(x, y), f"the legend covers a data point at {x:.0f},{y:.0f} px"
+        for patch in ax.patches:
+            if patch.get_height() > 0:
+                assert not box.overlaps(patch.get_window_extent(renderer)), "the legend covers a bar"
+
+
 @pytest.mark.parametrize("make", CHARTS)
 def test_every_chart_has_title_labels_alt_text_and_citation(make):
     from matplotlib.figure import Figure

@@ -138,3 +138,13 @@ def test_prerequisites_name_earlier_lessons_by_number_and_title():
             number = pre[:2]
             assert number in titles and number < m["number"], f"{m['file']}: {pre!r} is not an earlier lesson"
             assert pre == f"{number} {titles[number]}", f"{m['file']}: write {pre!r} as '{number} {titles[number]}'"
+
+
+def test_unescaped_dollar_in_markdown_is_caught(tmp_path):
+    """'$300 million ... $200 million' in one cell is typeset by JupyterLab as maths."""
+    nb = _good_notebook()
+    md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+    md["source"] = list(md["source"]) + ["\n", "Japan gave \\$300 million and `$x` in code; "]
+    assert not any("'$'" in p for p in ns.check_notebook(_write(tmp_path, nb)))
+    md["source"] = list(md["source"]) + ["then $200 million more."]
+    assert any("unescaped '$'" in p for p in ns.check_notebook(_write(tmp_path, nb)))
