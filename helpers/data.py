@@ -495,5 +495,5 @@ def cite(name: str, base_dir=None, max_sources: int = 4) -> str:
     title = resource.get("title", name)
     return (
         f"Data: {title}. Sources: {'; '.join(parts) or 'see datapackage.json'}; "
-        f"licence {licence}; retrieved {retrieved}. Dataset `{name}` in datasets/."
+        f"licence {licence}; retrieved {retrieved}. Course dataset \"{name}\" (datasets/{resource['path']})."
     )

@@ -79,8 +79,23 @@ def positions_text(topic: str) -> str:
     return "\n".join(lines)
 
 
+#: How each topic is named in captions; the names are neutral, like the rest of the course.
+TOPIC_TITLES = {
+    "liancourt_sovereignty": "sovereignty over the Liancourt Rocks (Dokdo/Takeshima)",
+    "claims_1965": "the 1965 Claims and Economic Co-operation Agreement",
+    "comfort_women_2015": "the 2015 agreement on the comfort women",
+    "forced_labour_rulings": "the 2018 Supreme Court rulings on wartime forced labour",
+    "rising_sun_flag": "the rising-sun ensign at the 2018 Jeju fleet review",
+    "radar_incident_2018": "the radar incident of 20 December 2018",
+    "gsomia_2019": "the 2019 notice to end GSOMIA, the military-information agreement",
+    "export_controls_2019": "Japan's 2019 export controls and the white-list removal",
+    "sea_name": "the name of the sea (Sea of Japan/East Sea)",
+    "textbooks_yasukuni": "history textbooks and the Yasukuni Shrine",
+}
+
+
 def _topic_title(topic: str) -> str:
-    return topic.replace("_", " ")
+    return TOPIC_TITLES.get(topic, topic.replace("_", " "))
 
 
 class _Positions:
@@ -120,7 +135,7 @@ def compare_accounts(topic: str):
         options=[(f"{i + 1}. {a}", i) for i, a in enumerate(aspects)],
         value=0,
         description="Aspect",
-        description_tooltip="Choose which part of the incident to compare",
+        tooltip="Choose which part of the incident to compare",
         layout=widgets.Layout(width="auto"),
     )
     view_pick = widgets.ToggleButtons(

@@ -36,7 +36,7 @@ def test_diagram_has_alt_text_in_words_and_a_citation():
     fig = charts.alliance_diagram()
     assert "There is no defence treaty between Japan and South Korea" in fig.alt_text
     assert "Mutual Defense Treaty" in fig.alt_text and "(1953" in fig.alt_text
-    assert "Dataset `alliances`" in fig.citation
+    assert 'Course dataset "alliances" (datasets/alliances.csv)' in fig.citation
     html = fig.to_html()
     assert html.startswith("<figure") and 'alt="Network diagram' in html
 

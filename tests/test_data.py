@@ -177,7 +177,7 @@ def test_cite_names_title_licence_and_date(name):
     assert "\n" not in line
     assert resource["title"] in line
     assert resource["retrieved"] in line
-    assert f"`{name}`" in line
+    assert f'Course dataset "{name}" (datasets/' in line
     assert "licence" in line
 
 

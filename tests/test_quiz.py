@@ -343,3 +343,13 @@ def test_importing_helpers_stays_light():
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(helpers.COURSE_DIR), check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_no_answer_label_would_be_typeset_as_maths(path):
+    """Widget labels typeset $...$ as maths; one dollar sign per label is safe, two are not."""
+    bank = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for q in bank["questions"]:
+        labels = [c["text"] for c in q.get("choices", [])] + list(q.get("items", []))
+        for label in labels:
+            assert len(re.findall(r"(?<!\\)\$", label)) < 2, f"{path.name} {q['id']}: {label!r}"

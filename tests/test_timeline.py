@@ -216,7 +216,7 @@ def test_real_events_for_lesson_02_include_the_history_anchors(events):
 
 def test_real_widget_citation_and_slider_range(events):
     view = timeline()
-    assert "Dataset `events`" in view.citation.value
+    assert "Course dataset &quot;events&quot; (datasets/events.csv)" in view.citation.value
     assert view.year_slider.min == int(events["date"].dt.year.min())
     assert view.year_slider.max == int(events["date"].dt.year.max())
     view.year_slider.value = (1965, 1965)
