@@ -143,6 +143,7 @@ def compare_accounts(topic: str):
         value="japan",
         description="Show",
         tooltips=["Tokyo's account only", "Seoul's account only", "Both accounts next to each other"],
+        style={"button_width": "auto"},  # the default width cut "South Korea's account" short
     )
     prev_button = widgets.Button(description="Previous aspect", tooltip="Go to the previous aspect")
     next_button = widgets.Button(description="Next aspect", tooltip="Go to the next aspect")

@@ -971,14 +971,17 @@ class ProgressView(_SelfDisplaying):
     def _html(self) -> str:
         import base64
 
-        head = "".join(f"<th scope='col'>{h}</th>" for h in
-                       ("Lesson", "Title", "Answered", "Score", "Last activity"))
+        # Text reads from the left; notebook front ends right-align table cells by default.
+        align = ("left", "left", "right", "right", "left")
+        head = "".join(f"<th scope='col' style='text-align:{a}'>{h}</th>" for h, a in
+                       zip(("Lesson", "Title", "Answered", "Score", "Last activity"), align))
+
         def row(r):
             total = "?" if r["total"] is None else r["total"]
             score = "" if r["score_pct"] is None else f"{r['score_pct']:g}%"
             when = (r["last_activity"] or "").replace("T", " ").replace("+00:00", " UTC")
             cells = (r["lesson"], r["title"], f"{r['answered']} of {total}", score, when)
-            return "<tr>" + "".join(f"<td>{_esc(c)}</td>" for c in cells) + "</tr>"
+            return "<tr>" + "".join(f"<td style='text-align:{a}'>{_esc(c)}</td>" for c, a in zip(cells, align)) + "</tr>"
 
         body = "".join(row(r) for r in self.rows)
         parts = []
