@@ -29,7 +29,8 @@ import math
 import re
 
 from helpers.data import cite, load_dataset
-from helpers.errors import CourseError
+from helpers.display import WithFallback, notice_html
+from helpers.errors import CourseError, whole_year
 
 __all__ = [
     "ChartError",
@@ -166,13 +167,6 @@ def _strip_tags(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip()
 
 
-def _notice(text: str) -> str:
-    return (
-        '<div role="alert" style="border-left:4px solid #b45309;padding:0.4em 0.8em;'
-        f'background:#fffbeb;color:{_INK}">{html.escape(text)}</div>'
-    )
-
-
 # ---------------------------------------------------------------- argument checks
 
 
@@ -193,12 +187,7 @@ def _rate(value, what="exchange rate (won per US dollar)") -> float:
 
 def _year(value, known, what: str) -> int:
     known = sorted({int(y) for y in known})
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ChartError(f"The year for {what} must be a whole number such as 2019, not {value!r}.") from None
-    if isinstance(value, bool) or year != value and not isinstance(value, str):
-        raise ChartError(f"The year for {what} must be a whole number such as 2019, not {value!r}.")
+    year = whole_year(value, f"year for {what}", ChartError)
     if year not in known:
         raise ChartError(
             f"There are no data for {what} in {year}. Choose a year from {known[0]} to {known[-1]}"
@@ -307,7 +296,6 @@ def cost_sharing_explorer(start_rate=None):
     """Return a widget: a won-per-dollar slider that redraws the SMA amounts in dollars."""
     import ipywidgets as widgets
 
-    from helpers.display import WithFallback
 
     start = _rate(start_rate) if start_rate is not None else float(round(article_rate() / RATE_STEP) * RATE_STEP)
     start = min(max(start, RATE_MIN), RATE_MAX)
@@ -324,7 +312,7 @@ def cost_sharing_explorer(start_rate=None):
         try:
             rate = _rate(slider.value)
         except ChartError as exc:
-            summary.value = _notice(str(exc))
+            summary.value = notice_html(str(exc))
             chart.value = ""
             return
         df = sma_in_usd(rate)
@@ -701,12 +689,7 @@ def opinion_table(series=None, start=None, end=None):
 
 
 def _in_range(value, lo, hi, what) -> int:
-    if isinstance(value, bool):
-        raise ChartError(f"The {what} year must be a whole number such as 2019, not {value!r}.")
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise ChartError(f"The {what} year must be a whole number such as 2019, not {value!r}.") from None
+    year = whole_year(value, f"{what} year", ChartError)
     if not lo <= year <= hi:
         raise ChartError(f"The {what} year {year} is outside the opinion data, which run from {lo} to {hi}.")
     return year
@@ -865,7 +848,6 @@ def opinion_explorer():
     """Return a widget: checkboxes for series and events, and a year range, redrawing the chart."""
     import ipywidgets as widgets
 
-    from helpers.display import WithFallback
 
     df = load_dataset("opinion")
     years = df["year"].dropna().astype(int)
@@ -888,13 +870,13 @@ def opinion_explorer():
         chosen = [b.description for b in series_boxes if b.value]
         marks = [e for e, b in zip(event_ids, event_boxes) if b.value]
         if not chosen:
-            summary.value = _notice("Tick at least one survey series to draw the chart.")
+            summary.value = notice_html("Tick at least one survey series to draw the chart.")
             chart.value = ""
             return
         try:
             fig = opinion_chart(chosen, marks, span.value[0], span.value[1])
         except CourseError as exc:
-            summary.value = _notice(str(exc))
+            summary.value = notice_html(str(exc))
             chart.value = ""
             return
         summary.value = f"<p role='status'>{html.escape(fig.alt_text)}</p>"
@@ -989,12 +971,7 @@ def alliance_links(as_of_year=DEFAULT_YEAR):
     df = load_dataset("alliances")
     years = df["signed"].dt.year
     first = int(years.min())
-    try:
-        year = int(as_of_year)
-    except (TypeError, ValueError):
-        year = None
-    if year is None or isinstance(as_of_year, bool) or (year != as_of_year and not isinstance(as_of_year, str)):
-        raise ChartError(f"The year for the alliance diagram must be a whole number such as 2019, not {as_of_year!r}.")
+    year = whole_year(as_of_year, "year for the alliance diagram", ChartError)
     if year < first:
         raise ChartError(
             f"No agreement in the alliances dataset was signed by {year}: the first was signed in {first}. "

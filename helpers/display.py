@@ -7,6 +7,7 @@ instead, so the reader still sees the content, or advice on what to do.
 """
 from __future__ import annotations
 
+import html
 from typing import Callable, Union
 
 Text = Union[str, Callable[[], str]]
@@ -103,3 +104,13 @@ def table(df, caption: str | None = None, na_rep: str = "—", formats: dict | N
     if caption:
         styler = styler.set_caption(caption)
     return styler
+
+
+def notice_html(text: str, title: str = "") -> str:
+    """Return a plain-language notice for a widget's output area (escaped; words, not colour)."""
+    head = f"<strong>{html.escape(title)}:</strong> " if title else ""
+    return (
+        '<div role="alert" style="border-left:4px solid #b45309;padding:0.4em 0.8em;'
+        f'background:#fffbeb;color:#1f2937">{head}{html.escape(text)}</div>'
+    )
+

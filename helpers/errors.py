@@ -71,3 +71,23 @@ def install_friendly_errors() -> bool:
         return False
     shell.set_custom_exc((CourseError,), _show_course_error)
     return True
+
+
+def whole_year(value, what: str, error: type[CourseError] = CourseError) -> int:
+    """Return ``value`` as a year (2019, "2019", 2019.0), or raise ``error`` saying so.
+
+    ``what`` names the year in the message: "start year" gives "The start year must be ...".
+    Every helper that takes a year from a student checks it here, so the rule and the
+    message are the same everywhere.
+    """
+    message = f"The {what} must be a whole number such as 2019, not {value!r}."
+    if isinstance(value, bool):
+        raise error(message)
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise error(message) from None
+    if year != value and not isinstance(value, str):
+        raise error(message)
+    return year
+

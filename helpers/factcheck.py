@@ -17,6 +17,7 @@ import html
 import math
 from dataclasses import dataclass
 
+from helpers.display import notice_html
 from helpers.errors import QuizError
 
 __all__ = [
@@ -276,10 +277,7 @@ def claim_checker(claims=None, save: bool = True):
             try:
                 result = judge(cid, choice.value, table if own_table else None)
             except QuizError as exc:
-                feedback.value = (
-                    f"<div role='alert' style='border-left:4px solid #6b7280;padding:0.3em 0.8em'>"
-                    f"{html.escape(str(exc))}</div>"
-                )
+                feedback.value = notice_html(str(exc))
                 return
             first_try.setdefault(cid, result.correct)
             latest[cid] = result.correct

@@ -21,7 +21,8 @@ import html
 import re
 from collections.abc import Iterable
 
-from helpers.errors import CourseError
+from helpers.display import WithFallback, notice_html
+from helpers.errors import CourseError, whole_year
 
 __all__ = [
     "TimelineError",
@@ -59,19 +60,7 @@ def _as_list(value, what: str) -> list | None:
 
 
 def _as_year(value, what: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise TimelineError(f"The {what} year must be a whole number such as 1965, not {value!r}.")
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise TimelineError(
-            f"The {what} year must be a whole number such as 1965, not {value!r}."
-        ) from None
-    if year != value and not isinstance(value, str):
-        raise TimelineError(f"The {what} year must be a whole number such as 1965, not {value!r}.")
-    return year
+    return None if value is None else whole_year(value, f"{what} year", TimelineError)
 
 
 def _lesson_code(value) -> str:
@@ -253,7 +242,6 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
     import ipywidgets as widgets
 
     from helpers.data import cite, load_dataset
-    from helpers.display import WithFallback
 
     df = load_dataset("events") if data is None else data
     _require_columns(df, ["date", "category"])
@@ -306,7 +294,7 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
             rows = filter_events(df, categories=cats, start=begin, end=finish)
             events_view.value = events_html(rows, cats, begin, finish, total=total)
         except CourseError as exc:  # feedback goes into the widget, never print()
-            events_view.value = f"<p role='alert'><strong>{html.escape(exc.title)}:</strong> {html.escape(str(exc))}</p>"
+            events_view.value = notice_html(str(exc), exc.title)
 
     category_select.observe(redraw, names="value")
     year_slider.observe(redraw, names="value")

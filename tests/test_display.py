@@ -36,3 +36,12 @@ def test_table_formats_numbers_dates_and_booleans_for_reading():
     assert "28,500" in page and "28500.0" not in page
     assert "1951-09-08" in page and "00:00:00" not in page
     assert ">yes<" in page.replace(" ", "") and ">no<" in page.replace(" ", "")
+
+
+def test_notice_html_is_escaped_worded_and_announced():
+    from helpers.display import notice_html
+
+    page = notice_html("Rate <0> is not allowed", "A chart could not be drawn")
+    assert 'role="alert"' in page
+    assert "<strong>A chart could not be drawn:</strong> Rate &lt;0&gt; is not allowed" in page
+    assert "<strong>" not in notice_html("plain")

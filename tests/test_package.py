@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from helpers.errors import DatasetError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,3 +96,18 @@ def test_friendly_errors_install_only_inside_ipython():
 
     assert install_friendly_errors() is False  # plain pytest: nothing to install into
     assert issubclass(DatasetError, CourseError)
+
+
+@pytest.mark.parametrize("value,expected", [(2019, 2019), ("2019", 2019), (2019.0, 2019)])
+def test_whole_year_accepts_the_forms_students_type(value, expected):
+    from helpers.errors import whole_year
+
+    assert whole_year(value, "start year") == expected
+
+
+@pytest.mark.parametrize("value", [True, 2019.5, "twenty", None, [2019]])
+def test_whole_year_refuses_anything_else_with_a_plain_message(value):
+    from helpers.errors import QuizError, whole_year
+
+    with pytest.raises(QuizError, match=r"^The start year must be a whole number such as 2019, not "):
+        whole_year(value, "start year", QuizError)
