@@ -44,6 +44,14 @@ def _source_cell(text) -> str:
     return html.escape(str(text)) if text is not None and str(text) != "nan" else "not recorded"
 
 
+def as_stated(row, side: str) -> str:
+    """Return "As stated in 2019." for a row's dated position, or "" where the row has no date."""
+    value = row.get(f"{side}_as_of")
+    if value is None or str(value).strip() in ("", "nan", "<NA>", "None"):
+        return ""
+    return f"As stated {str(value).strip()}."
+
+
 def positions_html(topic: str) -> str:
     """Return an accessible HTML table: one row per aspect, one column per government."""
     rows = positions_table(topic)
@@ -52,7 +60,7 @@ def positions_html(topic: str) -> str:
     for _, row in rows.iterrows():
         cells = "".join(
             f'<td style="text-align:left;vertical-align:top">{html.escape(str(row[f"{side}_position"]))}'
-            f'<br><small>Source: {_source_cell(row[f"{side}_source"])}</small></td>'
+            f'<br><small>{html.escape(as_stated(row, side))} Source: {_source_cell(row[f"{side}_source"])}</small></td>'
             for side, _ in SIDES
         )
         body.append(
@@ -75,7 +83,8 @@ def positions_text(topic: str) -> str:
     for _, row in rows.iterrows():
         lines.append(f"- {row['aspect']}")
         for side, label in SIDES:
-            lines.append(f"    {label}: {row[f'{side}_position']}")
+            dated = as_stated(row, side)
+            lines.append(f"    {label}: {row[f'{side}_position']}" + (f" ({dated[:-1]})" if dated else ""))
     return "\n".join(lines)
 
 
@@ -158,7 +167,7 @@ def compare_accounts(topic: str):
         cells = "".join(
             f'<div style="flex:1;min-width:14em;border:1px solid #999;padding:0.5em">'
             f"<strong>{html.escape(label)} says</strong><p>{html.escape(str(row[f'{side}_position']))}</p>"
-            f"<small>Source: {_source_cell(row[f'{side}_source'])}</small></div>"
+            f"<small>{html.escape(as_stated(row, side))} Source: {_source_cell(row[f'{side}_source'])}</small></div>"
             for side, label in shown
         )
         note = row.get("note")
