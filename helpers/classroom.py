@@ -9,6 +9,7 @@ from pathlib import Path
 
 from helpers.errors import ProgressError
 from helpers.quiz import EXPORT_COLUMNS
+from helpers.spreadsheet import safe_frame
 
 
 def read_exports(folder):
@@ -36,6 +37,9 @@ def read_exports(folder):
         raise ProgressError(f"No progress CSV files could be read in {folder}.{detail}")
     table = pd.concat(frames, ignore_index=True)
     table["lesson"] = table["lesson"].str.zfill(2)
+    # A handed-in file is untrusted: a cell like "=HYPERLINK(...)" must not run when the
+    # instructor saves these tables as CSV and opens them in a spreadsheet.
+    table = safe_frame(table)
     table.attrs["skipped"] = skipped
     return table
 

@@ -71,7 +71,8 @@ def table(df, caption: str | None = None, na_rep: str = "—", formats: dict | N
     hidden, text and headers are left-aligned, numbers right-aligned, dates shown as
     YYYY-MM-DD, booleans as yes/no, missing values as ``na_rep`` and floats with a
     sensible number of decimals. ``formats`` maps a column to a format string or function
-    and wins over the defaults.
+    and wins over the defaults. Cell text, column headers and the caption are HTML-escaped
+    (a format function receives the escaped text).
     """
     from pandas.api.types import (is_bool_dtype, is_datetime64_any_dtype, is_float_dtype,
                                   is_numeric_dtype)
@@ -92,7 +93,9 @@ def table(df, caption: str | None = None, na_rep: str = "—", formats: dict | N
         else:
             text.append(col)
     fmt.update(formats or {})
-    styler = df.style.hide(axis="index").format(fmt, na_rep=na_rep)
+    # Every cell, header and the caption is escaped: dataset text is data, never markup.
+    styler = df.style.hide(axis="index").format(fmt, na_rep=na_rep, escape="html")
+    styler = styler.format_index(escape="html", axis=1)
     styler = styler.set_table_styles([
         {"selector": "th", "props": "text-align: left; vertical-align: bottom"},
         {"selector": "td", "props": "vertical-align: top"},
@@ -102,7 +105,7 @@ def table(df, caption: str | None = None, na_rep: str = "—", formats: dict | N
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(html.escape(caption))
     return styler
 
 

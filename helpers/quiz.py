@@ -1027,10 +1027,13 @@ def export_progress(path) -> Path:
     """Write your saved progress to a CSV file for your instructor; return its path.
 
     One row per lesson and question; the student id is $ALLIES_STUDENT_ID or the
-    computer's user name.
+    computer's user name. Text a spreadsheet would run as a formula is written with a
+    leading apostrophe (``helpers.spreadsheet``).
     """
     import csv
     import json
+
+    from helpers.spreadsheet import safe_cell
 
     path = Path(path).expanduser()
     report = _progress.load()
@@ -1042,9 +1045,10 @@ def export_progress(path) -> Path:
             out.writerow(EXPORT_COLUMNS)
             for (lesson, qid), s in sorted(_summaries(report.records).items()):
                 answer = s["last_answer"]
-                out.writerow([sid, lesson, qid, s["attempts"], f"{s['best_score']:g}", f"{s['last_score']:g}",
-                              s["last_correct"], answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False),
-                              s["first"], s["last"]])
+                row = [sid, lesson, qid, s["attempts"], f"{s['best_score']:g}", f"{s['last_score']:g}",
+                       s["last_correct"], answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False),
+                       s["first"], s["last"]]
+                out.writerow([safe_cell(cell) for cell in row])
     except OSError as exc:
         raise ProgressError(
             f"Could not write {path} ({exc.strerror}). Choose a file in a folder you can write to."

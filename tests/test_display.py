@@ -45,3 +45,20 @@ def test_notice_html_is_escaped_worded_and_announced():
     assert 'role="alert"' in page
     assert "<strong>A chart could not be drawn:</strong> Rate &lt;0&gt; is not allowed" in page
     assert "<strong>" not in notice_html("plain")
+
+
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+
+def test_table_escapes_hostile_text_in_cells_headers_and_caption():
+    df = pd.DataFrame({HOSTILE: [HOSTILE, "plain & simple"], "n": [1, 2]})
+    page = table(df, caption=f"Caption {HOSTILE}").to_html()
+    assert "<img" not in page
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") == 3  # cell, header, caption
+    assert "plain &amp; simple" in page
+
+
+def test_table_escapes_text_even_where_a_format_is_given():
+    df = pd.DataFrame({"name": [HOSTILE], "km": [87.4]})
+    page = table(df, formats={"name": lambda v: f"{v} (name)", "km": "{:.1f} km"}).to_html()
+    assert "<img" not in page and "&lt;img" in page and "87.4 km" in page
