@@ -21,10 +21,15 @@ Grading rules
   (right picks - wrong picks) / number of correct choices, never below 0; it is
   correct only when every right choice and no wrong one is picked.
 - numeric: a number, or text such as "87.4", "87,4", "87.4 km", "28,500". Correct when
-  ``|answer - value| <= tolerance`` (inclusive; a relative epsilon of 1e-9 absorbs
-  floating-point error at the edge). Text: a comma followed by exactly three digits
-  (``28,500``, ``1,234,567``) groups thousands; any other single comma is a decimal
-  comma (``87,4``); with both ``,`` and ``.`` the later one is the decimal mark.
+  ``|answer - value| <= tolerance`` (inclusive; a few units in the last place of the
+  numbers compared absorb floating-point error at the edge, so a tolerance of 0 still
+  means exactly: 2019.000001 is not 2019). Text: ``1,234,567`` groups thousands; a single comma followed by other
+  than three digits is a decimal comma (``87,4``); with both ``,`` and ``.`` the later
+  one is the decimal mark. A single comma followed by exactly three digits is ambiguous
+  (``0,200`` is 0.2 in much of Europe, ``28,500`` is 28500 in English): a leading ``0``
+  makes it decimal, otherwise the reading nearer the size of the question's answer wins,
+  and the feedback says how the text was read. Digits of other scripts (full-width
+  ``２０１９``, Arabic-Indic) are read as digits, since input methods produce them.
 - ordering: a list of all items (texts, or 0-based indices into the bank's ``items``,
   which are stored in the correct order). Score = share of items in the right position.
 
@@ -37,10 +42,12 @@ ipywidgets, yaml and matplotlib are imported inside the functions that need them
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import numbers
 import random
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +75,9 @@ _KEYS = {
     "numeric": _COMMON_KEYS | {"answer", "tolerance", "unit", "units", "feedback_low", "feedback_high"},
     "ordering": _COMMON_KEYS | {"items"},
 }
-_EPS = 1e-9
+# Floating-point slack at the tolerance edge: a few units in the last place of the numbers
+# compared (0.4 - 0.3 is 0.10000000000000003), far below any difference a student types.
+_ULPS = 8
 
 
 # --------------------------------------------------------------------------- banks
@@ -381,9 +390,13 @@ _CURRENCY = "$€£¥₩"
 _SPACES = "\u00a0\u202f\u2009 _'"
 
 
-def _parse_number_text(text: str) -> tuple[float | None, str]:
-    """Split text into (number, trailing unit text); number is None when unreadable."""
-    s = text.strip().replace("\u2212", "-").lstrip(_CURRENCY).strip()
+def _parse_number_text(text: str, near: float | None = None) -> tuple[float | None, str]:
+    """Split text into (number, trailing unit text); number is None when unreadable.
+
+    ``near`` (the question's answer) settles a single ambiguous ``d,ddd`` comma.
+    """
+    s = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-").lstrip(_CURRENCY).strip()
+    s = "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in s)
     m = re.match(r"^([+-]?)((?:\d|[.,]\d)[\d.,\u00a0\u202f\u2009 _']*)(?:[eE]([+-]?\d+))?", s)
     if not m:
         return None, s
@@ -399,7 +412,9 @@ def _parse_number_text(text: str) -> tuple[float | None, str]:
         sep = "." if dec == "," else ","
         body = body.replace(sep, "").replace(dec, ".")
     elif "," in body:
-        if re.fullmatch(r"\d{1,3}(,\d{3})+", body):
+        if re.fullmatch(r"\d{1,3},\d{3}", body):
+            body = _ambiguous_comma(body, near)
+        elif re.fullmatch(r"\d{1,3}(,\d{3})+", body):
             body = body.replace(",", "")
         elif body.count(",") == 1:
             body = body.replace(",", ".")
@@ -414,6 +429,31 @@ def _parse_number_text(text: str) -> tuple[float | None, str]:
     except ValueError:
         return None, rest
     return (value if math.isfinite(value) else None), rest
+
+
+def _ambiguous_comma(body: str, near: float | None) -> str:
+    """Read "d,ddd" as a decimal or a thousands comma (see the module docstring)."""
+    as_decimal, as_thousands = body.replace(",", "."), body.replace(",", "")
+    if body.startswith("0") or float(as_thousands) == 0:
+        return as_decimal
+    if near is None or near == 0:
+        return as_thousands
+
+    def distance(reading: str) -> float:
+        return abs(math.log10(float(reading)) - math.log10(abs(near)))
+
+    return as_decimal if distance(as_decimal) < distance(as_thousands) else as_thousands
+
+
+def _read_as(text: str, value: float) -> str:
+    """" (read as 0.2)" when the typed text is not simply the number it was read as."""
+    plain = text.strip()
+    try:
+        if float(plain) == value:
+            return ""
+    except ValueError:
+        pass
+    return f" (read {plain!r} as {value:g})" if re.search(r"\d,\d{3}(?!\d)", plain) else ""
 
 
 def _unit_matches(rest: str, q: dict) -> bool:
@@ -446,13 +486,22 @@ def _check_numeric(q: dict, answer) -> Result:
         return _unreadable(hint)
     if isinstance(answer, bool):
         return _unreadable(hint)
+    read_as = ""
     if isinstance(answer, numbers.Real):
-        value, rest, given = float(answer), "", float(answer)
+        try:
+            value = float(answer)
+        except (OverflowError, ValueError, TypeError):
+            return _unreadable(f"That number is too large to read. {hint}")
+        rest, given = "", value
         if not math.isfinite(value):
             return _unreadable(hint)
     elif isinstance(answer, str):
-        value, rest = _parse_number_text(answer)
+        if len(answer) > 200:
+            return _unreadable(f"That answer is too long to be a number. {hint}")
+        value, rest = _parse_number_text(answer, near=float(q["answer"]))
         given = answer.strip()
+        if value is not None:
+            read_as = _read_as(answer, value)
         if value is None:
             return _unreadable(f"{answer.strip()!r} is not a number. {hint}")
         if not _unit_matches(rest, q):
@@ -463,25 +512,29 @@ def _check_numeric(q: dict, answer) -> Result:
     else:
         return _unreadable(hint)
     target, tol = float(q["answer"]), float(q["tolerance"])
-    slack = tol + _EPS * max(1.0, abs(target), tol)
+    slack = tol + _ULPS * math.ulp(max(abs(value), abs(target), tol))
     shown = f"{q['answer']:g}{(' ' + unit) if unit else ''}"
     if abs(value - target) <= slack:
         within = f" (answers within ±{tol:g} count as right)" if tol else ""
-        return Result(True, 1.0, f"Right: {shown}{within}.", given=given)
+        return Result(True, 1.0, f"Right{read_as}: {shown}{within}.", given=given)
     side = "low" if value < target else "high"
     custom = q.get(f"feedback_{side}", "").strip()
     if not custom.casefold().startswith("too "):
         # the verdict must be in words even when the bank's own feedback does not say it
         custom = f"Too {side}. " + (custom or f"Your number is {'below' if side == 'low' else 'above'} the accepted range.")
+    if read_as:
+        custom = f"{custom} Your answer was{read_as[:-1]})."
     return Result(False, 0.0, custom, given=given)
 
 
 def _check_ordering(q: dict, answer) -> Result:
     items = q["items"]
     n = len(items)
-    if answer is None or isinstance(answer, (str, bytes)) or not hasattr(answer, "__iter__"):
+    if (answer is None or isinstance(answer, (str, bytes, set, frozenset, dict))
+            or not hasattr(answer, "__iter__")):
+        # a set or a dict of indices has no order to grade
         return _unreadable(f"Put all {n} items in order, one per position, then press Check.")
-    answer = list(answer)
+    answer = list(itertools.islice(answer, n + 1))
     if len(answer) != n:
         return _unreadable(f"Put all {n} items in order (you gave {len(answer)}).")
     order = []
@@ -521,12 +574,26 @@ def check(question: dict, answer) -> Result:
     QuizError only when the question itself is malformed.
     """
     q = _checked_question(question)
-    return {
+    grade = {
         "single": _check_single,
         "multiple": _check_multiple,
         "numeric": _check_numeric,
         "ordering": _check_ordering,
-    }[q["type"]](q, answer)
+    }[q["type"]]
+    try:
+        return grade(q, answer)
+    except Exception:  # noqa: BLE001 - any answer object, however broken, is only unreadable
+        # An answer object that breaks when read (its repr, iteration or conversion raises,
+        # a number too large for a float) is an unreadable answer, not a crash.
+        return _unreadable(_UNREADABLE_HINT[q["type"]])
+
+
+_UNREADABLE_HINT = {
+    "single": "That answer could not be read. Choose one of the options shown, then press Check.",
+    "multiple": "That answer could not be read. Tick the options you choose, then press Check.",
+    "numeric": "That answer could not be read. Type a plain number, then press Check.",
+    "ordering": "That answer could not be read. Put the items in order, one per position, then press Check.",
+}
 
 
 # --------------------------------------------------------------------------- display order
