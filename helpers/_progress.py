@@ -14,8 +14,10 @@ Where ``fcntl`` is missing (Windows) the lock is skipped; the atomic replace rem
 """
 from __future__ import annotations
 
+import codecs
 import contextlib
 import getpass
+import glob
 import json
 import os
 import tempfile
@@ -36,11 +38,26 @@ REQUIRED = {"lesson": str, "question_id": str, "score": (int, float), "correct":
 
 
 def progress_path() -> Path:
-    """Return the progress file in use: $ALLIES_PROGRESS_FILE or ~/.allies_at_odds/progress.json."""
+    """Return the progress file in use: $ALLIES_PROGRESS_FILE or ~/.allies_at_odds/progress.json.
+
+    Raises ProgressError (with what to do) when neither names a usable file: no home
+    folder can be found, ``~user`` is unknown, or the setting names a folder.
+    """
     override = os.environ.get(ENV_FILE, "").strip()
-    if override:
-        return Path(override).expanduser()
-    return Path.home() / ".allies_at_odds" / "progress.json"
+    try:
+        path = Path(override).expanduser() if override else Path.home() / ".allies_at_odds" / "progress.json"
+    except RuntimeError as exc:  # no HOME and no passwd entry, or an unknown ~user
+        where = f"{ENV_FILE}={override!r} names an unknown home folder" if override else "this computer has no home folder for you"
+        raise ProgressError(
+            f"Progress cannot be saved: {where}. Set {ENV_FILE} to a file you can write, "
+            f"for example {ENV_FILE}=/tmp/allies_progress.json."
+        ) from exc
+    if not path.name or path.name in (".", "..") or path.is_dir():
+        raise ProgressError(
+            f"{ENV_FILE}={override!r} names a folder, not a file. Give a file path, "
+            f"for example {os.path.join(override or '.', 'progress.json')}."
+        )
+    return path
 
 
 def student_id() -> str:
@@ -91,21 +108,24 @@ def parse(raw: bytes) -> tuple[list[dict], int]:
     A file written as one JSON list of records (an older or hand-made form) is accepted
     whole when every element is a record.
     """
+    if raw.startswith(codecs.BOM_UTF8):  # an editor's byte-order mark is not damage
+        raw = raw[len(codecs.BOM_UTF8):]
     stripped = raw.strip()
     if stripped.startswith(b"["):
         try:
             whole = json.loads(stripped.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
             whole = None
-        if isinstance(whole, list) and all(_is_record(r) for r in whole):
-            return list(whole), 0
+        if isinstance(whole, list):
+            good = [r for r in whole if _is_record(r)]
+            return good, len(whole) - len(good)
     records, bad = [], 0
     for line in raw.split(b"\n"):
         if not line.strip():
             continue
         try:
             obj = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             bad += 1
             continue
         if _is_record(obj):
@@ -121,19 +141,40 @@ def _locked(path: Path):
     handle = None
     if fcntl is not None:
         try:
-            handle = open(path.with_name(path.name + ".lock"), "a+")
+            # O_NOFOLLOW: a lock file planted as a symlink must not make us create or
+            # truncate a file somewhere else.
+            fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+            handle = os.fdopen(fd, "a+")
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
         except OSError:
             if handle is not None:
                 handle.close()
             handle = None  # unlockable folder: carry on, the write will report the real problem
     try:
+        if handle is not None:
+            _remove_orphans(path)
         yield
     finally:
         if handle is not None:
             with contextlib.suppress(OSError):
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
             handle.close()
+
+
+ORPHAN_AGE_S = 60
+
+
+def _remove_orphans(path: Path) -> None:
+    """Delete temporary files left by a writer that was killed mid-write.
+
+    Called under the lock, when no other writer of ours can be between mkstemp and
+    replace; the age margin covers writers on systems without the lock.
+    """
+    cutoff = datetime.now(timezone.utc).timestamp() - ORPHAN_AGE_S
+    for tmp in path.parent.glob(glob.escape(path.name) + ".*.tmp"):
+        with contextlib.suppress(OSError):
+            if tmp.is_file() and not tmp.is_symlink() and tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
 
 
 def _write_atomic(path: Path, records: list[dict]) -> None:
@@ -197,10 +238,10 @@ def append(record: dict, path: Path | None = None) -> SaveReport:
     ``attempts`` is filled in here (1 + earlier records for the same lesson and question),
     under the lock, so concurrent kernels count correctly.
     """
-    path = path or progress_path()
     record = dict(record)
     record.setdefault("timestamp", now_iso())
     try:
+        path = path or progress_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         with _locked(path):
             report = _read_unlocked(path)
@@ -213,6 +254,12 @@ def append(record: dict, path: Path | None = None) -> SaveReport:
         return SaveReport(True, record, report.notice)
     except ProgressError as exc:
         return SaveReport(False, record, f"Answer checked but not saved: {exc}")
+    except RecursionError:
+        return SaveReport(
+            False, record,
+            "Answer checked but not saved: the answer is nested too deeply to store. "
+            "Give a plain answer (text, a number or a list).",
+        )
     except (OSError, TypeError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         return SaveReport(

@@ -45,6 +45,7 @@ import html
 import itertools
 import math
 import numbers
+import os
 import random
 import re
 import unicodedata
@@ -620,6 +621,11 @@ def _layout(bank: dict, ids, shuffle: bool, seed) -> list[dict]:
     """Return the questions to show, each with its display order of choices or items."""
     questions = bank["questions"]
     if ids is not None:
+        if not isinstance(ids, (str, list, tuple)) or not all(isinstance(i, str) for i in ([ids] if isinstance(ids, str) else ids)):
+            raise QuizError(
+                f"ids= takes a question id or a list of them (text), for example ids=['{questions[0]['id']}']; "
+                f"got {type(ids).__name__}."
+            )
         ids = [ids] if isinstance(ids, str) else list(ids)
         known = {q["id"]: q for q in questions}
         missing = [i for i in ids if i not in known]
@@ -947,10 +953,14 @@ def record(activity: str, item_id: str, correct: bool, score: float | None = Non
 
     Used by exercises such as lesson 08's claim checker (``activity="08-factcheck"``).
     ``score`` defaults to 1 for a correct answer and 0 otherwise. Saving never raises:
-    the returned string is empty on success, or a one-line notice for the student.
+    the returned string is empty on success, or a one-line notice for the student. A
+    ``score`` that is not a number from 0 to 1 is a mistake in the calling code and raises
+    a QuizError saying so.
     """
     if score is None:
         score = 1.0 if correct else 0.0
+    if isinstance(score, bool) or not isinstance(score, numbers.Real) or not 0 <= float(score) <= 1:
+        raise QuizError(f"record(score=...) takes a number from 0 to 1; got {score!r:.60}.")
     report = _progress.append({
         "lesson": str(activity), "question_id": str(item_id), "type": "exercise",
         "score": round(float(score), 4), "correct": bool(correct), "answer": answer,
@@ -1102,7 +1112,17 @@ def export_progress(path) -> Path:
 
     from helpers.spreadsheet import safe_cell
 
-    path = Path(path).expanduser()
+    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
+        raise ProgressError(
+            "export_progress needs the name of the CSV file to write, for example "
+            "quiz.export_progress('my_progress.csv')."
+        )
+    try:
+        path = Path(path).expanduser()
+    except RuntimeError as exc:  # an unknown ~user
+        raise ProgressError(f"{path!r} names an unknown home folder. Give a file path you can write to.") from exc
+    if path.is_dir():
+        raise ProgressError(f"{path} is a folder. Give a file name, for example {path / 'my_progress.csv'}.")
     report = _progress.load()
     sid = _progress.student_id()
     try:
@@ -1124,10 +1144,25 @@ def export_progress(path) -> Path:
 
 
 def reset_progress(lesson=None) -> str:
-    """Delete your saved answers (all, or one lesson's); a backup copy is kept. Returns a message."""
-    lesson = None if lesson is None else f"{int(str(lesson)):02d}"
+    """Delete your saved answers (all, or one lesson's); a backup copy is kept. Returns a message.
+
+    ``lesson`` is a lesson number (3, "3" or "03") or an activity name as the progress
+    table lists it (for example "08-factcheck").
+    """
+    if lesson is not None:
+        text = str(lesson).strip() if isinstance(lesson, (str, int)) and not isinstance(lesson, bool) else ""
+        saved = sorted({r["lesson"] for r in _progress.load().records})
+        if text.isdigit() and len(text) <= 2:
+            lesson = f"{int(text):02d}"
+        elif text and text in saved:
+            lesson = text
+        else:
+            raise ProgressError(
+                f"reset_progress takes a lesson number such as 3 or an activity name; got {lesson!r:.60}. "
+                f"Saved progress exists for: {', '.join(saved) or 'nothing yet'}."
+            )
     removed, backup = _progress.remove(lesson)
-    scope = "all lessons" if lesson is None else f"lesson {lesson}"
+    scope = "all lessons" if lesson is None else (f"lesson {lesson}" if lesson.isdigit() else f"activity {lesson}")
     if backup is None:
         return "No saved progress to reset."
     return f"Removed {removed} saved answer(s) for {scope}. A backup was kept in {backup}."
