@@ -98,7 +98,7 @@ TOPIC_TITLES = {
     "radar_incident_2018": "the radar incident of 20 December 2018",
     "gsomia_2019": "the 2019 notice to end GSOMIA, the military-information agreement",
     "export_controls_2019": "Japan's 2019 export controls and the white-list removal",
-    "sea_name": "the name of the sea (Sea of Japan/East Sea)",
+    "sea_name": "the name of the sea (East Sea/Sea of Japan)",
     "textbooks_yasukuni": "history textbooks and the Yasukuni Shrine",
 }
 
