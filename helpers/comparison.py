@@ -34,7 +34,7 @@ ASPECTS = [
         "then": "A much larger Korean payment for US forces: the 10th Special Measures Agreement "
                 "was initialled on 10 February 2019 after ten rounds, as a one-year deal.",
         "then_events": ["ev2019_51"],
-        "now": "Tariffs as leverage: 15% instead of 25% in return for US$350 bn of investment "
+        "now": "Tariffs as leverage: 15% instead of 25% in return for USD 350 bn of investment "
                "(July 2025), set out in the November 2025 Joint Fact Sheet; a threat in January 2026 "
                "to go back to 25% when the National Assembly had not passed the deal.",
         "now_events": ["ev2025_p9", "ev2025_p25", "ev2026_p31"],
@@ -43,7 +43,7 @@ ASPECTS = [
         "aspect": "What Washington asked of Tokyo",
         "then": "Nothing in the article: its cost-sharing story is about Seoul alone.",
         "then_events": [],
-        "now": "A 15% tariff in return for a US$550 bn investment pledge (July 2025).",
+        "now": "A 15% tariff in return for a USD 550 bn investment pledge (July 2025).",
         "now_events": ["ev2025_p8"],
     },
     {
