@@ -36,8 +36,8 @@ ASPECTS = [
         "then_events": ["ev2019_51"],
         "now": "Tariffs as leverage: 15% instead of 25% in return for USD 350 bn of investment "
                "(July 2025), set out in the November 2025 Joint Fact Sheet; a threat in January 2026 "
-               "to go back to 25% when the National Assembly had not passed the deal.",
-        "now_events": ["ev2025_p9", "ev2025_p25", "ev2026_p31"],
+               "to go back to 25% when the National Assembly had not passed the deal, which it did on 12 March 2026.",
+        "now_events": ["ev2025_p9", "ev2025_p25", "ev2026_p31", "ev2026_p36"],
     },
     {
         "aspect": "What Washington asked of Tokyo",
@@ -63,8 +63,9 @@ ASPECTS = [
                 "for consultations (January 2019), the radar dispute and cancelled naval visits.",
         "then_events": ["ev2018_39", "ev2018_41", "ev2018_43", "ev2019_46", "ev2019_49"],
         "now": "Shuttle diplomacy: five Lee summits with Japanese leaders by January 2026 (G7, Tokyo "
-               "with the first joint document in 17 years, Busan, Gyeongju, Nara).",
-        "now_events": ["ev2025_p5", "ev2025_p11", "ev2025_p16", "ev2025_p22", "ev2026_p30"],
+               "with the first joint document in 17 years, Busan, Gyeongju, Nara); Lee calls overturning "
+               "the 2015 and 2023 settlements 'undesirable' (August 2025).",
+        "now_events": ["ev2025_p5", "ev2025_p11", "ev2025_p16", "ev2025_p22", "ev2026_p30", "ev2025_p35"],
     },
     {
         "aspect": "China",
