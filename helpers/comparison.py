@@ -52,8 +52,8 @@ ASPECTS = [
                 "2014 trilateral information-sharing arrangement (TISA); no regular trilateral summits "
                 "or exercises.",
         "then_events": ["ev2014_31", "ev2016_34"],
-        "now": "Camp David's structures survive at minister and officer level (foreign ministers in "
-               "Brussels, New York and Gyeongju; Freedom Edge in September 2025), but no trilateral "
+        "now": "Camp David's structures survive at minister and officer level (five foreign ministers' "
+               "meetings in 2025, among them Brussels, New York and Gyeongju; Freedom Edge in September 2025), but no trilateral "
                "leaders' summit was held at the G7 or at APEC in 2025.",
         "now_events": ["ev2023_70", "ev2025_p1", "ev2025_p5", "ev2025_p14", "ev2025_p15", "ev2025_p21"],
     },
