@@ -21,6 +21,7 @@ help:
 	@echo "make bench        print the performance benchmark and write docs/benchmarks.md"
 	@echo "make site         build the static course site in _site/"
 	@echo "make screenshots  regenerate the README screenshots"
+	@echo "make review      per lesson: facts checked to, newest source cited, newest event after it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +74,12 @@ site: $(VENV)/.installed-test
 # (needs Chromium; maps render offline from .offline/).
 screenshots: $(VENV)/.installed-test offline-assets
 	$(BIN)/python tests/screenshots.py --out docs/screenshots
+
+# What to re-check each term (docs/updating.md): per lesson its current_to, the newest
+# source date it cites and the newest events row after it. Reads files only.
+.PHONY: review
+review: $(VENV)/.installed-runtime
+	$(BIN)/python tests/review.py
 
 clean:
 	rm -rf $(VENV) .offline _site test-artifacts

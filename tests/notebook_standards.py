@@ -3,6 +3,8 @@
 Usage::
 
     python tests/notebook_standards.py check lessons/*.ipynb
+    python tests/notebook_standards.py check [--strict-currency] lessons/*.ipynb
+    python tests/notebook_standards.py currency lessons/*.ipynb
     python tests/notebook_standards.py strip [--execute] lessons/*.ipynb
 
 A lesson is in form when
@@ -14,7 +16,14 @@ A lesson is in form when
 - no code cell keeps outputs or an execution count, except cells marked
   ``# NBVAL_CHECK_OUTPUT`` (or tagged ``nbval-check-output``), whose outputs are
   small plain-text expected results: no images, HTML, widget views or errors;
-- there is no widget state in the notebook metadata.
+- there is no widget state in the notebook metadata;
+- its metadata ``lesson.current_to`` (``YYYY-MM``, the month through which its facts
+  were checked) matches the line ``*Facts checked to <Month YYYY>.*`` that the first
+  cell shows under the subtitle.
+
+``currency`` reports, per lesson, whether its ``current_to`` is earlier than the latest
+``events`` row tagged with that lesson, and lists the undated "currently", "today",
+"at present", "recent" and "recently" in its text (see :func:`undated_now_words`).
 
 ``strip`` (optionally after executing the notebook in a fresh kernel, in the
 notebook's own folder) removes everything the check forbids and keeps the
@@ -24,6 +33,8 @@ compare them.
 from __future__ import annotations
 
 import argparse
+import calendar
+import csv
 import json
 import re
 import sys
@@ -41,6 +52,21 @@ REQUIRED_METADATA = {
 REQUIRED_SECTIONS = ("Overview", "Key points", "What's next", "Sources")
 TEXT_OUTPUT_TYPES = {"stream", "execute_result"}
 MAX_CHECKED_OUTPUT_CHARS = 4000
+EVENTS_CSV = Path(__file__).resolve().parents[1] / "datasets" / "events.csv"
+
+# TEMPORARY (issue 19): lessons 00-09 gain `current_to` on other branches at the same time
+# as this check. Until they are merged, `check` accepts a lesson with no `current_to` at
+# all (a malformed one, or one that disagrees with the visible line, always fails).
+# After the merge set this to False, or run `check --strict-currency` (which ignores it).
+CURRENT_TO_MAY_BE_ABSENT = True
+
+CURRENT_TO_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTHS = [calendar.month_name[m] for m in range(1, 13)]
+FACTS_LINE_RE = re.compile(r"^\*Facts checked to (" + "|".join(MONTHS) + r") (\d{4})\.\*\s*$")
+NOW_WORDS_RE = re.compile(r"\b(currently|today|at present|recently|(?<!most )recent)\b", re.I)
+# A sentence counts as dated when it names a year (1900-2099) or a month, e.g. "as of
+# June 2025", "since 2023", "in March". One rule, so writers can predict it.
+DATE_NEAR_RE = re.compile(r"\b(19|20)\d\d\b|\b(" + "|".join(MONTHS) + r")\b")
 
 
 def is_checked(cell: dict) -> bool:
@@ -75,7 +101,104 @@ def _overview_text(nb: dict) -> str:
     return "\n".join(text)
 
 
-def check_notebook(path: Path) -> list[str]:
+def current_to(nb: dict) -> str | None:
+    """Return the lesson's ``current_to`` metadata as written (None when absent)."""
+    lesson = nb.get("metadata", {}).get("lesson", {})
+    return lesson.get("current_to") if isinstance(lesson, dict) else None
+
+
+def facts_checked_line(nb: dict) -> tuple[str, str] | None:
+    """Return (month name, year) from the first cell's "*Facts checked to ...*" line."""
+    cells = nb.get("cells", [])
+    if not cells or cells[0].get("cell_type") != "markdown":
+        return None
+    for line in "".join(cells[0].get("source", "")).splitlines():
+        m = FACTS_LINE_RE.match(line.strip())
+        if m:
+            return m.group(1), m.group(2)
+    return None
+
+
+def check_current_to(path: Path, nb: dict, strict: bool = False) -> list[str]:
+    """Return the problems with the lesson's currency marker (metadata and visible line)."""
+    value = current_to(nb)
+    shown = facts_checked_line(nb)
+    if value is None and shown is None and CURRENT_TO_MAY_BE_ABSENT and not strict:
+        return []
+    problems = []
+    if value is None:
+        problems.append(f"{path}: lesson metadata has no 'current_to' (YYYY-MM: the month its facts were checked to)")
+    elif not isinstance(value, str) or not CURRENT_TO_RE.match(value):
+        problems.append(f"{path}: lesson metadata 'current_to' is {value!r}, expected YYYY-MM")
+    if shown is None:
+        problems.append(f"{path}: the first cell has no line '*Facts checked to <Month YYYY>.*'")
+    if isinstance(value, str) and CURRENT_TO_RE.match(value) and shown is not None:
+        year, month = value.split("-")
+        if (MONTHS[int(month) - 1], year) != shown:
+            problems.append(f"{path}: 'current_to' {value} does not match the visible "
+                            f"'Facts checked to {shown[0]} {shown[1]}'")
+    return problems
+
+
+def lesson_text_sentences(nb: dict) -> list[tuple[int, str]]:
+    """Return (cell index, sentence) for the lesson's prose: markdown cells, code removed."""
+    found = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "markdown":
+            continue
+        text = re.sub(r"```.*?```|`[^`]*`", " ", "".join(cell.get("source", "")), flags=re.S)
+        text = re.sub(r"\]\([^)]*\)", "]", text)  # link targets are not prose
+        for block in re.split(r"\n\s*\n|\n(?=\s*[-*|#>]|\s*\d+\.)", text):
+            for sentence in re.split(r"(?<=[.!?;])\s+", block.replace("\n", " ")):
+                if sentence.strip():
+                    found.append((i, sentence.strip()))
+    return found
+
+
+def undated_now_words(nb: dict) -> list[tuple[int, str, str]]:
+    """Return (cell, word, sentence) for each "currently"/"today"/"at present"/"recent(ly)"
+    in a sentence that names no year and no month.
+
+    The rule: a time word is dated when its own sentence (or list item or table row)
+    contains a year from 1900 to 2099 or a month name. "Recent polls" fails; "the recent
+    polls (October 2025)" passes. "Most recent" (the newest value of a series) is not a
+    time word."""
+    found = []
+    for i, sentence in lesson_text_sentences(nb):
+        if DATE_NEAR_RE.search(sentence):
+            continue
+        for m in NOW_WORDS_RE.finditer(sentence):
+            found.append((i, m.group(1), sentence))
+    return found
+
+
+def latest_event_dates(events_csv: Path = EVENTS_CSV) -> dict[str, str]:
+    """Return, per lesson number, the date (YYYY-MM-DD) of its latest ``events`` row."""
+    latest: dict[str, str] = {}
+    with Path(events_csv).open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            for number in row["lessons"].split(";"):
+                if row["date"] > latest.get(number, ""):
+                    latest[number] = row["date"]
+    return latest
+
+
+def currency_problems(path: Path, events_csv: Path = EVENTS_CSV) -> list[str]:
+    """Return the currency problems of one lesson: a missing or malformed marker, a
+    ``current_to`` earlier than its latest tagged event, and undated time words."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    problems = check_current_to(path, nb, strict=True)
+    number = nb.get("metadata", {}).get("lesson", {}).get("number")
+    value = current_to(nb)
+    newest = latest_event_dates(events_csv).get(number)
+    if isinstance(value, str) and CURRENT_TO_RE.match(value) and newest and newest[:7] > value:
+        problems.append(f"{path}: current_to {value} is earlier than its latest events row ({newest})")
+    for cell, word, sentence in undated_now_words(nb):
+        problems.append(f"{path}: cell {cell}: '{word}' with no date in its sentence: {sentence[:120]!r}")
+    return problems
+
+
+def check_notebook(path: Path, strict_currency: bool = False) -> list[str]:
     """Return the problems found in one lesson notebook (empty when it is in form)."""
     problems: list[str] = []
     try:
@@ -101,6 +224,7 @@ def check_notebook(path: Path) -> list[str]:
         number = lesson.get("number")
         if isinstance(number, str) and not Path(path).name.startswith(number + "_"):
             problems.append(f"{path}: lesson number {number!r} does not match the file name")
+    problems.extend(check_current_to(path, nb, strict=strict_currency))
     headings = _headings(nb)
     for section in REQUIRED_SECTIONS:
         if not any(h.startswith(section) for h in headings):
@@ -203,14 +327,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     check_p = sub.add_parser("check", help="report notebooks that are not in form")
+    check_p.add_argument("--strict-currency", action="store_true",
+                         help="a lesson without current_to fails too (see CURRENT_TO_MAY_BE_ABSENT)")
     check_p.add_argument("paths", nargs="+", type=Path)
+    cur_p = sub.add_parser("currency", help="report stale current_to and undated 'currently'/'recent'")
+    cur_p.add_argument("paths", nargs="+", type=Path)
     strip_p = sub.add_parser("strip", help="put notebooks into committed form")
     strip_p.add_argument("--execute", action="store_true", help="run each notebook first")
     strip_p.add_argument("paths", nargs="+", type=Path)
     args = parser.parse_args(argv)
 
+    if args.command == "currency":
+        problems = [p for path in args.paths for p in currency_problems(path)]
+        for p in problems:
+            print(p)
+        print(f"{len(args.paths)} notebooks checked for currency, {len(problems)} problems")
+        return 1 if problems else 0
+
     if args.command == "check":
-        problems = [p for path in args.paths for p in check_notebook(path)]
+        problems = [p for path in args.paths for p in check_notebook(path, args.strict_currency)]
         for p in problems:
             print(p)
         print(f"{len(args.paths)} notebooks checked, {len(problems)} problems")
