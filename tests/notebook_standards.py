@@ -162,12 +162,15 @@ def undated_now_words(nb: dict) -> list[tuple[int, str, str]]:
     The rule: a time word is dated when its own sentence (or list item or table row)
     contains a year from 1900 to 2099 or a month name. "Recent polls" fails; "the recent
     polls (October 2025)" passes. "Most recent" (the newest value of a series) is not a
-    time word."""
+    time word, and words inside quotation marks are a source's, not the course's."""
     found = []
     for i, sentence in lesson_text_sentences(nb):
         if DATE_NEAR_RE.search(sentence):
             continue
-        for m in NOW_WORDS_RE.finditer(sentence):
+        # A quotation is a source's own words (a ministry's "the Takeshima of today"), not
+        # the course's claim about the present.
+        own_words = re.sub(r'"[^"]*"|“[^”]*”|「[^」]*」', " ", sentence)
+        for m in NOW_WORDS_RE.finditer(own_words):
             found.append((i, m.group(1), sentence))
     return found
 

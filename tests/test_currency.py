@@ -120,6 +120,7 @@ def test_check_notebook_reports_the_marker(tmp_path):
 
 
 @pytest.mark.parametrize("text", [
+    'The ministry says "the islets of today", and the islets are currently quiet.',
     "The two governments currently disagree.",
     "Recent polls show a thaw.",
     "Today the islets have a lighthouse.",
@@ -137,6 +138,7 @@ def test_undated_time_words_are_listed(text):
     "The most recent figure in the dataset is shown.",
     "`today = date.today()` is code, not prose.",
     "The word todays is not the word.",
+    'Japan\'s ministry writes of "the Takeshima of today" in its pamphlet.',
 ])
 def test_dated_or_non_time_uses_pass(text):
     assert ns.undated_now_words(_notebook(GOOD_FIRST, body=text)) == []
