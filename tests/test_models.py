@@ -412,3 +412,19 @@ def test_explorer_carries_a_static_copy_of_the_current_prediction():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert box.explanation.value in bundle["text/html"]
     assert bundle["text/plain"] == box.prediction.explain()
+
+
+def test_the_lesson_exercise_on_2022_24_is_reachable_as_the_instructor_page_says():
+    """Lesson 06 asks how low Korea's level-1 fear must go for 2022-24 (JP 0.7, KR 0.5)."""
+    def at(b, **kw):
+        return quasi_alliance(0.7, 0.5, 0.7, korea_fears_abandonment_by_japan=b, **kw)
+
+    # 0.3 - 0.2 - B * 0.7: B = 0.70 -> -0.39 friction; B = 0.40 -> -0.18 friction; B = 0.35 -> -0.145 mixed
+    assert at(0.7).score == pytest.approx(-0.39) and at(0.7).label == "friction"
+    assert at(0.4).label == "friction" and at(0.35).label == "mixed"
+    # the best Cha alone can do is B = 0: +0.10, still mixed
+    assert at(0.0).score == pytest.approx(0.10) and at(0.0).label == "mixed"
+    # with the threat switch (+0.35): B = 0.45 -> +0.135 mixed; B = 0.40 -> +0.17 cooperation
+    assert at(0.45, balance_of_threat=True).label == "mixed"
+    assert at(0.4, balance_of_threat=True).score == pytest.approx(0.17)
+    assert at(0.4, balance_of_threat=True).label == "cooperation"
