@@ -168,7 +168,7 @@ SCENARIOS = {
 _ASSUMPTION_WORDS = {
     "weight_shared_fear": "multiplies the fear of US abandonment both allies share (Cha, level 2: towards cooperation)",
     "weight_asymmetry": "multiplies the gap between the two fears of US abandonment (Cha, level 2: towards friction)",
-    "weight_bilateral": "multiplies the Korea-Japan asymmetry left after shared fear offsets it "
+    "weight_bilateral": "multiplies the Japan-Korea asymmetry left after shared fear offsets it "
                         "(Cha, level 1: the 'normal' friction)",
     "weight_shared_threat": "multiplies the shared threat, only when the balance-of-threat hypothesis is on",
     "weight_history": "multiplies history salience, only when the historical-enmity hypothesis is on",
@@ -340,7 +340,7 @@ def quasi_alliance(
     exact_terms = {
         "shared fear of US abandonment": w["weight_shared_fear"] * shared,
         "gap between the fears of US abandonment": -w["weight_asymmetry"] * asym,
-        "Korea-Japan asymmetry not offset": -w["weight_bilateral"] * left,
+        "Japan-Korea asymmetry not offset": -w["weight_bilateral"] * left,
         "shared threat" + ("" if bot else " (off)"): w["weight_shared_threat"] * _exact(threat) if bot else Fraction(0),
         "history in domestic politics" + ("" if enm else " (off)"):
             -w["weight_history"] * _exact(hist) if enm else Fraction(0),
@@ -387,7 +387,7 @@ def quasi_alliance(
         f"fear of entrapment by Korea is {j_en:.2f}, so the asymmetry between them is {f(bilateral):.2f} "
         f"(the smaller of the two: friction needs one side that asks and one that holds back). Cha calls "
         f"this friction the normal state. Shared fear of the US offsets it: {f(bilateral):.2f} x "
-        f"(1 - {f(shared):.2f}) = {f(left):.2f} is left (subtracts {-terms['Korea-Japan asymmetry not offset']:.2f})."
+        f"(1 - {f(shared):.2f}) = {f(left):.2f} is left (subtracts {-terms['Japan-Korea asymmetry not offset']:.2f})."
     )
     if bot:
         reasons.append(
@@ -455,7 +455,7 @@ def scenario_table(scenarios: dict | None = None):
             "world": name, "US→JP": p.us_commitment_japan, "US→KR": p.us_commitment_korea,
             "fear JP": round(p.fear_japan, 2), "fear KR": round(p.fear_korea, 2),
             "shared fear": round(p.shared_fear, 2), "gap": round(p.asymmetry, 2),
-            "KR-JP asymmetry": round(p.bilateral_asymmetry, 2),
+            "JP-KR asymmetry": round(p.bilateral_asymmetry, 2),
             "score": round(p.score, 2), "model": p.label,
         })
     return pd.DataFrame(rows)
@@ -783,7 +783,7 @@ def compare_with_episodes(
                 "years": f"{row['start_year']}-{row['end_year']}",
                 "US→JP": pred.us_commitment_japan,
                 "US→KR": pred.us_commitment_korea,
-                "KR-JP asym.": pred.bilateral_asymmetry,
+                "JP-KR asym.": pred.bilateral_asymmetry,
                 "threat": pred.shared_threat,
                 "history": pred.history_salience,
                 "score": round(pred.score, 2),

@@ -2,7 +2,7 @@
 
 Scores are pinned to values computed by hand from the formula in helpers/models.py
 (arithmetic in the comments), so changing a weight or a threshold fails a test.
-Defaults: level-1 fears 0.7 each, so the Korea-Japan asymmetry B = min(0.7, 0.7) = 0.7;
+Defaults: level-1 fears 0.7 each, so the Japan-Korea asymmetry B = min(0.7, 0.7) = 0.7;
 score = F - G - B * (1 - F) [+ 0.5 * threat] [- 0.5 * history], where F is the shared
 fear of US abandonment and G the gap between the two fears.
 """
