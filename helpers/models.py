@@ -63,7 +63,14 @@ Public API (used by lessons 06 and 10)::
                           balance_of_threat=False, historical_enmity=False)
     hypothesis_table(episodes=None)   # each episode under the four switch settings
     episode_parameters(episodes=None) # the course's coding as model inputs
-    scenario_table(), assumptions_table(), episodes_text(), episode_timeline()
+    scenario_table(), scenario_text(), hypothesis_text(), assumptions_table(),
+    episodes_text(), open_episodes(), episode_timeline(episode_id=None)
+
+``Prediction`` fields: the six inputs, ``fear_japan``/``fear_korea`` (of US
+abandonment), ``shared_fear``, ``asymmetry`` (the gap), ``bilateral_asymmetry``,
+``score`` (-1 ... +1), ``label`` ("cooperation", "mixed", "friction"),
+``hypotheses`` (switches on), ``terms`` (the parts of the score) and ``reasons``;
+``explain()`` gives the reasoning as text.
 
 Inputs and their allowed values: every numeric input is a number from 0 to 1
 (see :data:`INPUTS`; 0 = none, 1 = the most); the two switches are ``True`` or
@@ -72,7 +79,8 @@ fear or threat may be a 0-1 number or one of the words in :data:`LEVEL_VALUES`
 ("very low", "low", "moderate"/"medium", "high", "very high"); a coded fear of
 US abandonment becomes a perceived commitment of ``1 - fear``. Columns named like
 the inputs (``korea_fears_abandonment_by_japan``, ``history_salience`` ...) are
-used when present; otherwise the defaults above apply. Bad input raises
+used when present; otherwise the defaults above apply. (The ``alliance_episodes``
+schema itself allows only "high", "moderate" and "low" in its fear columns.) Bad input raises
 :class:`ModelInputError` (a :class:`helpers.errors.CourseError`) with a plain
 message saying how to fix it.
 """
