@@ -201,9 +201,6 @@ EXERCISE_EPISODE = {
     "label": "Trump, North Korea and the 2018-19 crisis",
 }
 
-_LEVEL1 = ("korea_fears_abandonment_by_japan", "japan_fears_entrapment_by_korea")
-
-
 def _level(value: float) -> str:
     if value < 0.2:
         return "very low"
@@ -511,8 +508,8 @@ def _chart_html(pred: Prediction) -> str:
 _SHORT = {
     "us_commitment_japan": "US → Japan",
     "us_commitment_korea": "US → S. Korea",
-    "korea_fears_abandonment_by_japan": "KR fears JP abandons",
-    "japan_fears_entrapment_by_korea": "JP fears KR entraps",
+    "korea_fears_abandonment_by_japan": "Korea fears Japan abandons",
+    "japan_fears_entrapment_by_korea": "Japan fears Korea entraps",
     "shared_threat": "Shared threat",
     "history_salience": "History salience",
 }
@@ -557,7 +554,7 @@ def model_explorer(
         s = widgets.FloatSlider(
             value=value, min=0.0, max=1.0, step=0.05, description=_SHORT[name],
             readout_format=".2f", continuous_update=False,
-            style={"description_width": "11em"}, layout=widgets.Layout(width="32em"),
+            style={"description_width": "14em"}, layout=widgets.Layout(width="36em"),
         )
         s.tooltip = INPUTS[name]
         sliders[name] = s
