@@ -1,37 +1,88 @@
-"""A small, transparent model of the Japan-South Korea "quasi-alliance".
+"""A small, transparent model of the Japan-South Korea "quasi-alliance" (Cha 1999).
 
-The model turns three or four judgements into a predicted state of Japan-ROK
-relations, and says in words how it got there. It is a teaching device built on two
-theories, not a finding:
+The model turns a few judgements into a predicted state of Japan-ROK relations
+(cooperation, mixed or friction) and says in words how it got there. It is a
+teaching device built on two theories, not a finding:
 
 - Glenn Snyder (1984), "The Security Dilemma in Alliance Politics": an ally fears
-  *abandonment* (the protector walks away) and *entrapment* (being dragged into the
-  protector's or partner's quarrels); the less it trusts the protector's commitment,
-  the more it fears abandonment.
+  *abandonment* (the partner will not stand by it) and *entrapment* (being dragged
+  into the partner's quarrels); the less it trusts a partner's commitment, the more
+  it fears abandonment.
 - Victor Cha (1999), *Alignment Despite Antagonism*: Japan and South Korea are
-  "quasi-allies" (not allied to each other, both allied to the United States). When
-  *both* fear US abandonment they draw closer; when their fears are *asymmetric*,
-  the one that feels safer fears entrapment by the other, and friction follows.
+  "quasi-allies", two states that remain unallied but share a third party (the
+  United States) as a common ally. Cha applies Snyder's fears at two levels:
+
+  * level 1, between the quasi-allies: Seoul expects more support from Tokyo than
+    Tokyo will give, so **Korea fears abandonment by Japan and Japan fears
+    entrapment by Korea**. These asymmetric expectations make friction the "normal"
+    state of the relationship;
+  * level 2, towards the common ally: when **both** fear US abandonment, each needs
+    the other as a hedge, the bilateral asymmetry is set aside and cooperation
+    rises; when one fears US abandonment and the other does not, the safer one
+    fears entrapment and friction grows.
+
+Two other explanations can be switched on as **rival or auxiliary hypotheses**, so
+that the coded episodes can test them: a *balance-of-threat* term (a common threat
+draws the two together: the realist expectation that Cha's puzzle starts from) and
+a *historical-enmity* term (colonial-history disputes push them apart: the
+"commonly accepted explanation" Cha argues against). Both are off by default.
 
 How the score is built (every weight and threshold is a teaching assumption, listed
-in :data:`ASSUMPTIONS`, chosen so the model reproduces the *direction* of Cha's
-argument; none of them was estimated from data):
+in :data:`ASSUMPTIONS`; none of them was estimated from data):
 
-1. Each ally's abandonment fear is ``1 - perceived US commitment`` to it.
+1. Each ally's fear of US abandonment is ``1 - perceived US commitment`` to it.
 2. ``shared_fear`` is the smaller of the two fears (the fear both feel);
    ``asymmetry`` is the gap between them.
-3. ``score = shared_fear + 0.5 * shared_threat - asymmetry
-   - 0.5 * history_salience - 0.3`` (the last term is the baseline: friction is the
-   normal state in Cha's account), clipped to -1 ... +1.
-4. ``score >= 0.25`` reads as cooperation, ``score <= -0.25`` as friction, anything
-   between as mixed.
+3. ``bilateral_asymmetry`` is the smaller of Korea's fear of abandonment by Japan
+   and Japan's fear of entrapment by Korea (friction needs both: one side that asks
+   and one that holds back). Shared fear of the US offsets it: only the part
+   ``bilateral_asymmetry * (1 - shared_fear)`` counts.
+4. ``score = 1.0 * shared_fear - 1.0 * asymmetry
+   - 1.0 * bilateral_asymmetry * (1 - shared_fear)``
+   ``+ 0.5 * shared_threat`` (only with ``balance_of_threat=True``)
+   ``- 0.5 * history_salience`` (only with ``historical_enmity=True``),
+   clipped to -1 ... +1. The arithmetic is exact (decimal fractions), so a score
+   that lands on a threshold is labelled by the threshold, not by a rounding error.
+5. ``score >= +0.15`` reads as cooperation, ``score <= -0.15`` as friction,
+   anything between as mixed.
 
-Main calls::
+With the default level-1 inputs (0.7 each, Cha's "normal" asymmetry) the three
+imagined worlds in :data:`SCENARIOS` give: both allies doubt the US (commitments
+0.3/0.3) +0.49 cooperation; one ally doubts (0.8/0.3) -0.86 friction; both feel
+secure (0.8/0.8) -0.36 friction.
 
-    quasi_alliance(us_commitment_japan, us_commitment_korea, shared_threat,
-                   history_salience=0.5) -> Prediction
-    model_explorer()            # sliders, explanation in words, and a chart
-    compare_with_episodes()     # model vs the coded episodes in `alliance_episodes`
+Public API (used by lessons 06 and 10)::
+
+    quasi_alliance(us_commitment_japan, us_commitment_korea,
+                   shared_threat=0.5, history_salience=0.5, *,
+                   korea_fears_abandonment_by_japan=0.7,
+                   japan_fears_entrapment_by_korea=0.7,
+                   balance_of_threat=False, historical_enmity=False) -> Prediction
+    model_explorer(**start_values, chart=True)   # sliders, two switches, words, chart
+    compare_with_episodes(params_by_episode=None, episodes=None, *,
+                          balance_of_threat=False, historical_enmity=False)
+    hypothesis_table(episodes=None)   # each episode under the four switch settings
+    episode_parameters(episodes=None) # the course's coding as model inputs
+    scenario_table(), scenario_text(), hypothesis_text(), assumptions_table(),
+    episodes_text(), open_episodes(), episode_timeline(episode_id=None)
+
+``Prediction`` fields: the six inputs, ``fear_japan``/``fear_korea`` (of US
+abandonment), ``shared_fear``, ``asymmetry`` (the gap), ``bilateral_asymmetry``,
+``score`` (-1 ... +1), ``label`` ("cooperation", "mixed", "friction"),
+``hypotheses`` (switches on), ``terms`` (the parts of the score) and ``reasons``;
+``explain()`` gives the reasoning as text.
+
+Inputs and their allowed values: every numeric input is a number from 0 to 1
+(see :data:`INPUTS`; 0 = none, 1 = the most); the two switches are ``True`` or
+``False``. In ``alliance_episodes`` (and in any table passed as ``episodes``) a
+fear or threat may be a 0-1 number or one of the words in :data:`LEVEL_VALUES`
+("very low", "low", "moderate"/"medium", "high", "very high"); a coded fear of
+US abandonment becomes a perceived commitment of ``1 - fear``. Columns named like
+the inputs (``korea_fears_abandonment_by_japan``, ``history_salience`` ...) are
+used when present; otherwise the defaults above apply. (The ``alliance_episodes``
+schema itself allows only "high", "moderate" and "low" in its fear columns.) Bad input raises
+:class:`ModelInputError` (a :class:`helpers.errors.CourseError`) with a plain
+message saying how to fix it.
 """
 from __future__ import annotations
 
@@ -40,6 +91,7 @@ import html
 import io
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from numbers import Real
 
 from helpers.errors import CourseError
@@ -47,6 +99,8 @@ from helpers.display import WithFallback
 
 __all__ = [
     "ASSUMPTIONS",
+    "BILATERAL_DEFAULT",
+    "HYPOTHESES",
     "INPUTS",
     "EXERCISE_EPISODE",
     "FEAR_COLUMNS",
@@ -59,10 +113,14 @@ __all__ = [
     "episode_parameters",
     "episode_timeline",
     "episodes_text",
+    "hypothesis_table",
     "model_explorer",
     "open_episodes",
     "quasi_alliance",
     "scenario_table",
+    "scenario_text",
+    "hypothesis_text",
+    "VARIANTS",
 ]
 
 
@@ -76,43 +134,52 @@ class ModelInputError(CourseError):
 #: of the exercise "what would you have to believe for the model to fit?".
 ASSUMPTIONS = {
     "weight_shared_fear": 1.0,
-    "weight_shared_threat": 0.5,
     "weight_asymmetry": 1.0,
+    "weight_bilateral": 1.0,
+    "weight_shared_threat": 0.5,
     "weight_history": 0.5,
-    "baseline": 0.3,
-    "cooperation_at_or_above": 0.25,
-    "friction_at_or_below": -0.25,
+    "cooperation_at_or_above": 0.15,
+    "friction_at_or_below": -0.15,
 }
 
-#: The inputs, their plain-language meaning, and the slider label used by the explorer.
+#: Cha's "normal" level-1 fears, used when an episode or a caller gives none: Korea
+#: fears abandonment by Japan (0.7, "high") and Japan fears entrapment by Korea (0.7).
+BILATERAL_DEFAULT = 0.7
+
+#: The inputs, their plain-language meaning (slider tooltips and error messages).
 INPUTS = {
     "us_commitment_japan": "Perceived US commitment to Japan (0 = none, 1 = rock solid)",
     "us_commitment_korea": "Perceived US commitment to South Korea (0 = none, 1 = rock solid)",
-    "shared_threat": "Threat both feel from the same source, e.g. North Korea or the USSR (0-1)",
-    "history_salience": "How much colonial-history disputes matter in domestic politics (0-1)",
+    "korea_fears_abandonment_by_japan": "Korea's fear that Japan will not support it (0 = none, 1 = the most)",
+    "japan_fears_entrapment_by_korea": "Japan's fear of being drawn into Korea's conflicts (0 = none, 1 = the most)",
+    "shared_threat": "Threat both feel from the same source, e.g. North Korea or the USSR (0-1); "
+                     "counts only under the balance-of-threat hypothesis",
+    "history_salience": "How much colonial-history disputes matter in domestic politics (0-1); "
+                        "counts only under the historical-enmity hypothesis",
+}
+
+#: The two switchable hypotheses and what each adds (keyword name -> description).
+HYPOTHESES = {
+    "balance_of_threat": "balance of threat (realism): a shared threat draws the two together, + 0.5 x threat",
+    "historical_enmity": "historical enmity: history disputes in domestic politics push them apart, - 0.5 x history",
 }
 
 #: Three imagined worlds used in lesson 06 to show Cha's three cases. The values are
 #: illustrations chosen by the course, not measurements of any period.
 SCENARIOS = {
-    "both allies doubt the US": {
-        "us_commitment_japan": 0.3, "us_commitment_korea": 0.3, "shared_threat": 0.7, "history_salience": 0.5,
-    },
-    "one ally doubts the US": {
-        "us_commitment_japan": 0.8, "us_commitment_korea": 0.3, "shared_threat": 0.5, "history_salience": 0.5,
-    },
-    "both allies feel secure": {
-        "us_commitment_japan": 0.8, "us_commitment_korea": 0.8, "shared_threat": 0.5, "history_salience": 0.5,
-    },
+    "both allies doubt the US": {"us_commitment_japan": 0.3, "us_commitment_korea": 0.3},
+    "one ally doubts the US": {"us_commitment_japan": 0.8, "us_commitment_korea": 0.3},
+    "both allies feel secure": {"us_commitment_japan": 0.8, "us_commitment_korea": 0.8},
 }
 
 #: What each assumption does, in words (for :func:`assumptions_table`).
 _ASSUMPTION_WORDS = {
-    "weight_shared_fear": "multiplies the fear both allies share (pulls towards cooperation)",
-    "weight_shared_threat": "multiplies the shared threat (pulls towards cooperation)",
-    "weight_asymmetry": "multiplies the gap between the two fears (pulls towards friction)",
-    "weight_history": "multiplies history salience (pulls towards friction)",
-    "baseline": "subtracted from every score: friction is the normal state in Cha's account",
+    "weight_shared_fear": "multiplies the fear of US abandonment both allies share (Cha, level 2: towards cooperation)",
+    "weight_asymmetry": "multiplies the gap between the two fears of US abandonment (Cha, level 2: towards friction)",
+    "weight_bilateral": "multiplies the Japan-Korea asymmetry left after shared fear offsets it "
+                        "(Cha, level 1: the 'normal' friction)",
+    "weight_shared_threat": "multiplies the shared threat, only when the balance-of-threat hypothesis is on",
+    "weight_history": "multiplies history salience, only when the historical-enmity hypothesis is on",
     "cooperation_at_or_above": "scores at or above this read as cooperation",
     "friction_at_or_below": "scores at or below this read as friction (between the two: mixed)",
 }
@@ -122,7 +189,7 @@ LEVEL_VALUES = {"very low": 0.1, "low": 0.3, "moderate": 0.5, "medium": 0.5, "hi
 
 #: Columns of ``alliance_episodes`` holding each ally's coded fear of US abandonment.
 #: A coded fear (a level word) becomes a perceived commitment of ``1 - fear``: "high"
-#: fear gives 0.3, "low" fear gives 0.7 (a course convention).
+#: fear gives 0.3, "moderate" 0.5, "low" 0.7 (a course convention).
 FEAR_COLUMNS = {"us_commitment_japan": "japan_abandonment_fear", "us_commitment_korea": "korea_abandonment_fear"}
 
 
@@ -133,7 +200,6 @@ EXERCISE_EPISODE = {
     "end_year": 2019,
     "label": "Trump, North Korea and the 2018-19 crisis",
 }
-
 
 def _level(value: float) -> str:
     if value < 0.2:
@@ -147,30 +213,40 @@ def _level(value: float) -> str:
     return "very high"
 
 
+def _exact(value: float) -> Fraction:
+    """The decimal a person typed (0.3, 0.05 ...) as an exact fraction."""
+    return Fraction(repr(round(float(value), 9)))
+
+
 @dataclass(frozen=True, repr=False)
 class Prediction:
     """What the model predicts for one set of inputs, and why.
 
     ``terms`` holds each part of the score (positive pulls towards cooperation,
-    negative towards friction), so the sum can be checked by hand.
+    negative towards friction; a switched-off hypothesis contributes 0), so the sum
+    can be checked by hand. ``hypotheses`` names the switches that were on.
     """
 
     us_commitment_japan: float
     us_commitment_korea: float
     shared_threat: float
     history_salience: float
+    korea_fears_abandonment_by_japan: float
+    japan_fears_entrapment_by_korea: float
     fear_japan: float
     fear_korea: float
     shared_fear: float
     asymmetry: float
+    bilateral_asymmetry: float
     score: float
     label: str
+    hypotheses: tuple = ()
     terms: dict = field(default_factory=dict)
     reasons: tuple = ()
 
     @property
     def more_fearful(self) -> str | None:
-        """Which ally fears abandonment more ("Japan", "South Korea"), or None if equal."""
+        """Which ally fears US abandonment more ("Japan", "South Korea"), or None if equal."""
         if math.isclose(self.fear_japan, self.fear_korea, abs_tol=1e-9):
             return None
         return "Japan" if self.fear_japan > self.fear_korea else "South Korea"
@@ -214,100 +290,147 @@ def _check_input(name: str, value) -> float:
     return value
 
 
+def _check_switch(name: str, value) -> bool:
+    if not isinstance(value, bool):
+        raise ModelInputError(
+            f"The switch '{name}' must be True or False, but it is {value!r}. "
+            f"Fix: write {name}=True to add the hypothesis, {name}=False to leave it out."
+        )
+    return value
+
+
+def _label(score: Fraction) -> str:
+    a = ASSUMPTIONS
+    if score >= _exact(a["cooperation_at_or_above"]):
+        return "cooperation"
+    if score <= _exact(a["friction_at_or_below"]):
+        return "friction"
+    return "mixed"
+
+
 def quasi_alliance(
     us_commitment_japan: float,
     us_commitment_korea: float,
-    shared_threat: float,
+    shared_threat: float = 0.5,
     history_salience: float = 0.5,
+    *,
+    korea_fears_abandonment_by_japan: float = BILATERAL_DEFAULT,
+    japan_fears_entrapment_by_korea: float = BILATERAL_DEFAULT,
+    balance_of_threat: bool = False,
+    historical_enmity: bool = False,
 ) -> Prediction:
     """Return the model's prediction for Japan-ROK relations, with its reasons.
 
-    All four inputs are judgements on a 0-1 scale (see :data:`INPUTS`). A value
-    outside 0-1, or anything that is not a number, raises :class:`ModelInputError`.
+    Every numeric input is a judgement on a 0-1 scale (see :data:`INPUTS`).
+    ``shared_threat`` counts only with ``balance_of_threat=True`` and
+    ``history_salience`` only with ``historical_enmity=True``. A value outside 0-1,
+    anything that is not a number, or a switch that is not True/False raises
+    :class:`ModelInputError`.
     """
     cj = _check_input("us_commitment_japan", us_commitment_japan)
     ck = _check_input("us_commitment_korea", us_commitment_korea)
     threat = _check_input("shared_threat", shared_threat)
     hist = _check_input("history_salience", history_salience)
-    a = ASSUMPTIONS
+    k_ab = _check_input("korea_fears_abandonment_by_japan", korea_fears_abandonment_by_japan)
+    j_en = _check_input("japan_fears_entrapment_by_korea", japan_fears_entrapment_by_korea)
+    bot = _check_switch("balance_of_threat", balance_of_threat)
+    enm = _check_switch("historical_enmity", historical_enmity)
+    w = {k: _exact(v) for k, v in ASSUMPTIONS.items()}
 
-    # Rounded so that 1 - 0.8 reads 0.2, not 0.19999999999999996.
-    fear_j = round(1.0 - cj, 9)
-    fear_k = round(1.0 - ck, 9)
+    fear_j, fear_k = 1 - _exact(cj), 1 - _exact(ck)
     shared = min(fear_j, fear_k)
     asym = abs(fear_j - fear_k)
-    terms = {
-        "shared fear of abandonment": a["weight_shared_fear"] * shared,
-        "shared threat": a["weight_shared_threat"] * threat,
-        "asymmetry of fears": -a["weight_asymmetry"] * asym,
-        "history in domestic politics": -a["weight_history"] * hist,
-        "baseline (friction is normal)": -a["baseline"],
+    bilateral = min(_exact(k_ab), _exact(j_en))
+    left = bilateral * (1 - shared)
+    exact_terms = {
+        "shared fear of US abandonment": w["weight_shared_fear"] * shared,
+        "gap between the fears of US abandonment": -w["weight_asymmetry"] * asym,
+        "Japan-Korea asymmetry not offset": -w["weight_bilateral"] * left,
+        "shared threat" + ("" if bot else " (off)"): w["weight_shared_threat"] * _exact(threat) if bot else Fraction(0),
+        "history in domestic politics" + ("" if enm else " (off)"):
+            -w["weight_history"] * _exact(hist) if enm else Fraction(0),
     }
-    raw = sum(terms.values())
-    score = max(-1.0, min(1.0, raw))
-    if score >= a["cooperation_at_or_above"]:
-        label = "cooperation"
-    elif score <= a["friction_at_or_below"]:
-        label = "friction"
-    else:
-        label = "mixed"
+    raw = sum(exact_terms.values())
+    clipped = max(Fraction(-1), min(Fraction(1), raw))
+    label = _label(clipped)
+    terms = {k: float(v) for k, v in exact_terms.items()}
+    score = float(clipped)
+    f = float
 
     reasons = [
-        f"Japan's fear of US abandonment is {fear_j:.2f} ({_level(fear_j)}), because it sees "
-        f"the US commitment as {cj:.2f}; South Korea's is {fear_k:.2f} ({_level(fear_k)}), "
-        f"because it sees the US commitment as {ck:.2f} (Snyder: the weaker the protector's "
-        f"commitment looks, the more an ally fears abandonment).",
+        f"Level 2, the common ally. Japan's fear of US abandonment is {f(fear_j):.2f} ({_level(f(fear_j))}), "
+        f"because it sees the US commitment as {cj:.2f}; South Korea's is {f(fear_k):.2f} "
+        f"({_level(f(fear_k))}), because it sees the US commitment as {ck:.2f} (Snyder: the weaker the "
+        f"protector's commitment looks, the more an ally fears abandonment).",
     ]
-    if asym < 0.15:
+    if shared >= Fraction(1, 2):
         reasons.append(
-            f"The two fears are close (gap {asym:.2f}): neither ally feels much safer than the other, "
-            f"so neither has reason to fear being entrapped by the other (Cha: symmetric fears)."
+            f"Both fear US abandonment (the fear they share is {f(shared):.2f}): Cha expects each to need the "
+            f"other as a hedge against a US that may walk away (adds {terms['shared fear of US abandonment']:.2f})."
+        )
+    else:
+        reasons.append(
+            f"The fear of US abandonment they share is only {f(shared):.2f}: at least one ally feels secure with "
+            f"the US, so there is little common pressure to draw together (adds "
+            f"{terms['shared fear of US abandonment']:.2f})."
+        )
+    if asym < Fraction(15, 100):
+        reasons.append(
+            f"Their fears of the US are close (gap {f(asym):.2f}): neither feels much safer than the other "
+            f"(Cha: symmetric fears; subtracts {f(w['weight_asymmetry'] * asym):.2f})."
         )
     else:
         safer = "Japan" if fear_j < fear_k else "South Korea"
         other = "South Korea" if safer == "Japan" else "Japan"
         reasons.append(
-            f"The fears are asymmetric (gap {asym:.2f}): {other} fears abandonment more, so it seeks "
-            f"support, while {safer} feels safer and fears being entrapped in {other}'s problems; "
-            f"Cha expects friction from this (it subtracts {asym * a['weight_asymmetry']:.2f})."
+            f"Their fears of the US are asymmetric (gap {f(asym):.2f}): {other} fears abandonment more and seeks "
+            f"support, while {safer} feels safer and fears being entrapped in {other}'s problems; Cha expects "
+            f"friction from this (subtracts {f(w['weight_asymmetry'] * asym):.2f})."
         )
-    if shared >= 0.5:
+    reasons.append(
+        f"Level 1, between the quasi-allies. Korea's fear of abandonment by Japan is {k_ab:.2f} and Japan's "
+        f"fear of entrapment by Korea is {j_en:.2f}, so the asymmetry between them is {f(bilateral):.2f} "
+        f"(the smaller of the two: friction needs one side that asks and one that holds back). Cha calls "
+        f"this friction the normal state. Shared fear of the US offsets it: {f(bilateral):.2f} x "
+        f"(1 - {f(shared):.2f}) = {f(left):.2f} is left (subtracts {-terms['Japan-Korea asymmetry not offset']:.2f})."
+    )
+    if bot:
         reasons.append(
-            f"Both fear abandonment (the fear they share is {shared:.2f}): Cha expects them to draw "
-            f"closer to each other as a hedge against a US that may walk away (adds "
-            f"{terms['shared fear of abandonment']:.2f})."
+            f"Balance-of-threat hypothesis (on): a shared threat of {threat:.2f} ({_level(threat)}) pushes "
+            f"towards cooperation (adds {f(w['weight_shared_threat'] * _exact(threat)):.2f}). This is the "
+            f"realist expectation that Cha's puzzle starts from."
         )
     else:
+        reasons.append("Balance-of-threat hypothesis (off): the shared threat does not count.")
+    if enm:
         reasons.append(
-            f"The fear they share is only {shared:.2f}: at least one ally feels secure with the US, so "
-            f"there is little common pressure to cooperate (adds {terms['shared fear of abandonment']:.2f})."
+            f"Historical-enmity hypothesis (on): history salience of {hist:.2f} ({_level(hist)}) pulls towards "
+            f"friction (subtracts {f(w['weight_history'] * _exact(hist)):.2f}): leaders who gain votes by "
+            f"standing firm on history have less room to compromise."
         )
+    else:
+        reasons.append("Historical-enmity hypothesis (off): history salience does not count.")
+    clip_note = f", clipped to {score:+.2f}" if clipped != raw else ""
     reasons.append(
-        f"A shared threat of {threat:.2f} ({_level(threat)}) pushes towards cooperation (adds "
-        f"{terms['shared threat']:.2f}); the more both feel the same danger, the more they need each other."
-    )
-    reasons.append(
-        f"History salience of {hist:.2f} ({_level(hist)}) pulls towards friction (subtracts "
-        f"{-terms['history in domestic politics']:.2f}): leaders who gain votes by standing firm "
-        f"on history have less room to compromise (Putnam's domestic level)."
-    )
-    clip_note = f", clipped to {score:+.2f}" if not math.isclose(raw, score) else ""
-    reasons.append(
-        f"Adding the parts and the baseline of -{a['baseline']:.2f} gives {raw:+.2f}{clip_note}; "
-        f"{a['cooperation_at_or_above']:+.2f} or more reads as cooperation, "
-        f"{a['friction_at_or_below']:+.2f} or less as friction, anything between as mixed."
+        f"Adding the parts gives {f(raw):+.2f}{clip_note}; "
+        f"{ASSUMPTIONS['cooperation_at_or_above']:+.2f} or more reads as cooperation, "
+        f"{ASSUMPTIONS['friction_at_or_below']:+.2f} or less as friction, anything between as mixed."
     )
     return Prediction(
         us_commitment_japan=cj,
         us_commitment_korea=ck,
         shared_threat=threat,
         history_salience=hist,
-        fear_japan=fear_j,
-        fear_korea=fear_k,
-        shared_fear=shared,
-        asymmetry=asym,
+        korea_fears_abandonment_by_japan=k_ab,
+        japan_fears_entrapment_by_korea=j_en,
+        fear_japan=float(fear_j),
+        fear_korea=float(fear_k),
+        shared_fear=float(shared),
+        asymmetry=float(asym),
+        bilateral_asymmetry=float(bilateral),
         score=score,
         label=label,
+        hypotheses=tuple(n for n, on in (("balance_of_threat", bot), ("historical_enmity", enm)) if on),
         terms=terms,
         reasons=tuple(reasons),
     )
@@ -323,7 +446,11 @@ def assumptions_table():
 
 
 def scenario_table(scenarios: dict | None = None):
-    """Return the model's prediction for each imagined world in :data:`SCENARIOS`."""
+    """Return the model's prediction for each imagined world in :data:`SCENARIOS`.
+
+    The level-1 inputs stay at Cha's normal asymmetry (:data:`BILATERAL_DEFAULT`) and
+    both hypotheses are off unless a scenario says otherwise.
+    """
     import pandas as pd
 
     rows = []
@@ -331,11 +458,17 @@ def scenario_table(scenarios: dict | None = None):
         p = quasi_alliance(**inputs)
         rows.append({
             "world": name, "US→JP": p.us_commitment_japan, "US→KR": p.us_commitment_korea,
-            "threat": p.shared_threat, "history": p.history_salience,
             "fear JP": round(p.fear_japan, 2), "fear KR": round(p.fear_korea, 2),
-            "asymmetry": round(p.asymmetry, 2), "score": round(p.score, 2), "model": p.label,
+            "shared fear": round(p.shared_fear, 2), "gap": round(p.asymmetry, 2),
+            "JP-KR asymmetry": round(p.bilateral_asymmetry, 2),
+            "score": round(p.score, 2), "model": p.label,
         })
     return pd.DataFrame(rows)
+
+
+def scenario_text(scenarios: dict | None = None) -> str:
+    """Return :func:`scenario_table` as plain text (for a checked notebook cell)."""
+    return scenario_table(scenarios).to_string(index=False)
 
 
 # ----------------------------------------------------------------------- the chart
@@ -347,7 +480,7 @@ def _chart_html(pred: Prediction) -> str:
 
     names = list(pred.terms)
     values = [pred.terms[n] for n in names]
-    fig = Figure(figsize=(6.0, 2.6), dpi=90)
+    fig = Figure(figsize=(6.4, 2.8), dpi=90)
     ax = fig.add_subplot()
     colours = ["#2563eb" if v >= 0 else "#b45309" for v in values]
     ax.barh(names, values, color=colours, hatch=None)
@@ -372,63 +505,85 @@ def _chart_html(pred: Prediction) -> str:
 
 # ---------------------------------------------------------------------- the widget
 
+_SHORT = {
+    "us_commitment_japan": "US → Japan",
+    "us_commitment_korea": "US → S. Korea",
+    "korea_fears_abandonment_by_japan": "Korea fears Japan abandons",
+    "japan_fears_entrapment_by_korea": "Japan fears Korea entraps",
+    "shared_threat": "Shared threat",
+    "history_salience": "History salience",
+}
+
 
 def model_explorer(
     us_commitment_japan: float = 0.8,
     us_commitment_korea: float = 0.8,
     shared_threat: float = 0.5,
     history_salience: float = 0.5,
+    *,
+    korea_fears_abandonment_by_japan: float = BILATERAL_DEFAULT,
+    japan_fears_entrapment_by_korea: float = BILATERAL_DEFAULT,
+    balance_of_threat: bool = False,
+    historical_enmity: bool = False,
     chart: bool = True,
 ):
-    """Return a widget: four sliders, the prediction explained in words, and a chart.
+    """Return a widget: six sliders, two hypothesis switches, the prediction in words, a chart.
 
-    Moving a slider recomputes :func:`quasi_alliance` and rewrites the explanation
-    (an ``HTML`` widget, ``.explanation``) and the chart (``.chart``). The sliders are
-    in ``.sliders``, keyed by input name.
+    Moving a slider or a switch recomputes :func:`quasi_alliance` and rewrites the
+    explanation (an ``HTML`` widget, ``.explanation``) and the chart (``.chart``).
+    The sliders are in ``.sliders`` and the switches (checkboxes) in ``.switches``,
+    keyed by input name; ``.prediction`` is the current :class:`Prediction`.
     """
     import ipywidgets as widgets
 
     start = {
         "us_commitment_japan": us_commitment_japan,
         "us_commitment_korea": us_commitment_korea,
+        "korea_fears_abandonment_by_japan": korea_fears_abandonment_by_japan,
+        "japan_fears_entrapment_by_korea": japan_fears_entrapment_by_korea,
         "shared_threat": shared_threat,
         "history_salience": history_salience,
     }
     for name, value in start.items():
         _check_input(name, value)
-    short = {
-        "us_commitment_japan": "US → Japan",
-        "us_commitment_korea": "US → S. Korea",
-        "shared_threat": "Shared threat",
-        "history_salience": "History salience",
-    }
+    switches_start = {"balance_of_threat": balance_of_threat, "historical_enmity": historical_enmity}
+    for name, value in switches_start.items():
+        _check_switch(name, value)
     sliders = {}
     for name, value in start.items():
         s = widgets.FloatSlider(
-            value=value, min=0.0, max=1.0, step=0.05, description=short[name],
+            value=value, min=0.0, max=1.0, step=0.05, description=_SHORT[name],
             readout_format=".2f", continuous_update=False,
-            style={"description_width": "9em"}, layout=widgets.Layout(width="30em"),
+            style={"description_width": "14em"}, layout=widgets.Layout(width="36em"),
         )
         s.tooltip = INPUTS[name]
         sliders[name] = s
+    switches = {}
+    for name, value in switches_start.items():
+        c = widgets.Checkbox(value=value, description=f"Add the {HYPOTHESES[name].split(':')[0]} hypothesis",
+                             indent=False, layout=widgets.Layout(width="32em"))
+        c.tooltip = HYPOTHESES[name]
+        switches[name] = c
     explanation = widgets.HTML()
     chart_box = widgets.HTML()
     legend = widgets.HTML(
-        "<p>" + "<br>".join(f"<strong>{html.escape(short[n])}</strong>: {html.escape(t)}"
+        "<p>" + "<br>".join(f"<strong>{html.escape(_SHORT[n])}</strong>: {html.escape(t)}"
                             for n, t in INPUTS.items()) + "</p>"
     )
 
     def update(_change=None):
-        pred = quasi_alliance(**{n: s.value for n, s in sliders.items()})
+        pred = quasi_alliance(**{n: s.value for n, s in sliders.items()},
+                              **{n: bool(c.value) for n, c in switches.items()})
         explanation.value = pred.to_html()
         if chart:
             chart_box.value = _chart_html(pred)
         box.prediction = pred
 
-    box = widgets.VBox([legend, *sliders.values(), explanation, chart_box])
-    for s in sliders.values():
+    box = widgets.VBox([legend, *sliders.values(), *switches.values(), explanation, chart_box])
+    for s in [*sliders.values(), *switches.values()]:
         s.observe(update, names="value")
     box.sliders = sliders
+    box.switches = switches
     box.explanation = explanation
     box.chart = chart_box
     update()
@@ -480,6 +635,11 @@ def episodes_text(episodes=None, width: int = 44) -> str:
             else ("" if _missing(v) else _short(str(v), width))
             for v in table[c]
         ]
+    if "coding_contested" in episodes.columns:
+        table["observed_relations"] = [
+            f"{v} (contested)" if str(flag).strip().lower() == "yes" else v
+            for v, flag in zip(table["observed_relations"], episodes["coding_contested"])
+        ]
     names = {"episode_id": "episode", "observed_relations": "observed", "us_posture": "US posture",
              "japan_abandonment_fear": "JP fear", "korea_abandonment_fear": "KR fear",
              "shared_threat": "threat"}
@@ -528,10 +688,13 @@ def episode_parameters(episodes=None) -> dict:
     """Return the course's model inputs for every coded episode, keyed by episode_id.
 
     Read from ``alliance_episodes``: a 0-1 number or level word in a column named like
-    the input (``us_commitment_japan`` ...) is used as it is; otherwise each ally's
-    coded fear of abandonment (:data:`FEAR_COLUMNS`, "high"/"low") becomes its
+    an input (``us_commitment_japan``, ``korea_fears_abandonment_by_japan``,
+    ``history_salience`` ...) is used as it is; otherwise each ally's coded fear of
+    US abandonment (:data:`FEAR_COLUMNS`: "high", "moderate", "low") becomes its
     perceived commitment ``1 - fear``, and ``shared_threat`` words are read through
-    :data:`LEVEL_VALUES`. Episodes without observed relations are skipped.
+    :data:`LEVEL_VALUES`. Inputs an episode does not code are left out, so the
+    model's defaults apply (level-1 fears 0.7, history 0.5). Episodes without
+    observed relations are skipped.
     """
     episodes = _episodes(episodes)
     params = {}
@@ -568,17 +731,26 @@ def _observed_label(text) -> str:
     return t
 
 
-def compare_with_episodes(params_by_episode: dict | None = None, episodes=None):
+def compare_with_episodes(
+    params_by_episode: dict | None = None,
+    episodes=None,
+    *,
+    balance_of_threat: bool = False,
+    historical_enmity: bool = False,
+):
     """Return a table of model prediction vs observed relations, one row per episode.
 
     ``params_by_episode`` maps an episode_id to the model's inputs (a dict with keys
     from :data:`INPUTS`); missing keys fall back to the course's coding from
-    :func:`episode_parameters`, then to the model's defaults. Episodes not coded in
-    the dataset (such as the one left for students) appear only when you pass
-    parameters for them, with ``observed`` left blank.
+    :func:`episode_parameters`, then to the model's defaults. The two switches add
+    the rival hypotheses for every episode. Episodes not coded in the dataset (such
+    as the one left for students) appear only when you pass parameters for them,
+    with ``observed`` left blank.
     """
     import pandas as pd
 
+    _check_switch("balance_of_threat", balance_of_threat)
+    _check_switch("historical_enmity", historical_enmity)
     episodes = _episodes(episodes, with_exercise=True)
     known = set(episodes["episode_id"].astype(str))
     params_by_episode = dict(params_by_episode or {})
@@ -595,23 +767,30 @@ def compare_with_episodes(params_by_episode: dict | None = None, episodes=None):
         if eid not in course and eid not in params_by_episode:
             continue
         inputs = {**course.get(eid, {}), **params_by_episode.get(eid, {})}
-        missing = [n for n in ("us_commitment_japan", "us_commitment_korea", "shared_threat") if n not in inputs]
+        bad = sorted(set(inputs) - set(INPUTS))
+        if bad:
+            raise ModelInputError(
+                f"Episode '{eid}': the model has no input called {', '.join(repr(b) for b in bad)}. "
+                f"Fix: use the names in models.INPUTS: {', '.join(INPUTS)}."
+            )
+        missing = [n for n in ("us_commitment_japan", "us_commitment_korea") if n not in inputs]
         if missing:
             raise ModelInputError(
                 f"Episode '{eid}' has no value for {', '.join(missing)}. Fix: pass them, e.g. "
                 f"compare_with_episodes({{'{eid}': {{'{missing[0]}': 0.5}}}})."
             )
-        pred = quasi_alliance(**inputs)
+        pred = quasi_alliance(**inputs, balance_of_threat=balance_of_threat, historical_enmity=historical_enmity)
         observed = row.get("observed_relations")
         observed_label = "" if _missing(observed) else _observed_label(observed)
         rows.append(
             {
                 "episode": eid,
                 "years": f"{row['start_year']}-{row['end_year']}",
-                "US→JP": inputs["us_commitment_japan"],
-                "US→KR": inputs["us_commitment_korea"],
-                "threat": inputs["shared_threat"],
-                "history": inputs.get("history_salience", 0.5),
+                "US→JP": pred.us_commitment_japan,
+                "US→KR": pred.us_commitment_korea,
+                "JP-KR asym.": pred.bilateral_asymmetry,
+                "threat": pred.shared_threat,
+                "history": pred.history_salience,
                 "score": round(pred.score, 2),
                 "model": pred.label,
                 "observed": observed_label,
@@ -619,3 +798,45 @@ def compare_with_episodes(params_by_episode: dict | None = None, episodes=None):
             }
         )
     return pd.DataFrame(rows)
+
+
+#: The four ways of running the model in :func:`hypothesis_table`.
+VARIANTS = {
+    "Cha alone": {},
+    "Cha + threat": {"balance_of_threat": True},
+    "Cha + history": {"historical_enmity": True},
+    "Cha + both": {"balance_of_threat": True, "historical_enmity": True},
+}
+
+
+def hypothesis_table(episodes=None, params_by_episode: dict | None = None):
+    """Return each coded episode's predicted label under the four switch settings.
+
+    Columns: episode, years, observed, then one column per entry of :data:`VARIANTS`
+    holding the label and score (e.g. ``friction (-0.19)``). The last row counts the
+    matches with the observed relations. ``params_by_episode`` overrides inputs as in
+    :func:`compare_with_episodes`.
+    """
+    import pandas as pd
+
+    base = None
+    columns = {}
+    matches = {}
+    for name, switches in VARIANTS.items():
+        t = compare_with_episodes(params_by_episode, episodes, **switches)
+        t = t[t["observed"] != ""]
+        if base is None:
+            base = t[["episode", "years", "observed"]].reset_index(drop=True)
+        columns[name] = [f"{m} ({s:+.2f})" for m, s in zip(t["model"], t["score"])]
+        matches[name] = int((t["match"] == "yes").sum())
+    table = base.copy()
+    for name, values in columns.items():
+        table[name] = values
+    total = {"episode": "matches", "years": "", "observed": f"of {len(base)}"}
+    total.update({name: str(n) for name, n in matches.items()})
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+
+
+def hypothesis_text(episodes=None) -> str:
+    """Return :func:`hypothesis_table` as plain text (for a checked notebook cell)."""
+    return hypothesis_table(episodes).to_string(index=False)
