@@ -598,7 +598,7 @@ def burden_sharing_chart(release=DEFAULT_RELEASE, year=DEFAULT_YEAR):
             ax.annotate(f"{r.country} ({r.share_gdp_pct:.2f}%)", (r.gdp_usd_bn, r.share_gdp_pct),
                         textcoords="offset points", xytext=(6, 5), fontsize="small")
     ax.set_xscale("log")
-    ax.set_xlabel("Size of the economy: GDP (billion current US dollars, log scale; derived as spending / share)")
+    ax.set_xlabel("Size of the economy: GDP (billion current USD, log scale; spending / share)")
     ax.set_ylabel("Military spending (% of GDP)")
     ax.set_title(f"Do bigger economies carry a bigger share? ({t['year'].iloc[0]}, {release_name(t['release'].iloc[0])})")
     ax.grid(alpha=0.3)
@@ -799,6 +799,8 @@ def money_view(df, caption: str | None = None, notes_open: bool = False) -> Mone
     Every text cell is HTML-escaped. The table sits in a block that MathJax is told to
     ignore (class ``tex2jax_ignore``), so quoted dollar amounts are never typeset as maths.
     """
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
     from helpers.display import table as styled
 
     df = df.reset_index(drop=True)
@@ -812,7 +814,7 @@ def money_view(df, caption: str | None = None, notes_open: bool = False) -> Mone
     shown = df.drop(columns=[c for c in _NOTE_COLUMNS + _HIDDEN if c in df.columns]).copy()
     formats = {}
     for col in shown.columns:
-        if shown[col].dtype == object:
+        if not (is_numeric_dtype(shown[col]) or is_bool_dtype(shown[col])):
             shown[col] = [v if v is None or v != v else html.escape(str(v)) for v in shown[col]]
         label, fmt = _COLUMNS.get(col, (col.replace("_", " "), None))
         if fmt is not None:
