@@ -757,7 +757,7 @@ _COLUMNS = {
     "largest_gap_pp": ("Largest difference (percentage points)", "{:.2f}"),
     "largest_gap_year": ("Year of the largest difference", "{:d}"),
     "years_over_005": ("Years differing by 0.05 points or more", "{:d}"),
-    "years_total": ("Years compared (number)", "{:d}"),
+    "years_total": ("Number of years compared", "{:d}"),
 }
 #: Columns too long for a table cell: shown under the table, row by row, in a fold.
 _NOTE_COLUMNS = ("note", "source")
