@@ -797,7 +797,7 @@ def money_view(df, caption: str | None = None, notes_open: bool = False) -> Mone
     """Return ``df`` as a :class:`MoneyView`: human headers, formats, long notes under it.
 
     Every text cell is HTML-escaped. The table sits in a block that MathJax is told to
-    ignore (class ``tex2jax_ignore``), so quoted dollar amounts are never typeset as maths.
+    ignore (classes ``tex2jax_ignore`` and ``mathjax_ignore``, the MathJax 2 and 3 names), so quoted dollar amounts are never typeset as maths.
     """
     from pandas.api.types import is_bool_dtype, is_numeric_dtype
 
@@ -829,7 +829,7 @@ def money_view(df, caption: str | None = None, notes_open: bool = False) -> Mone
         )
         fold = (f"<details{' open' if notes_open else ''}><summary>Notes and sources, row by row</summary>"
                 f"<ul style='margin-top:0.3em'>{items}</ul></details>")
-    page = f'<div class="tex2jax_ignore" style="max-width:100%;overflow-x:auto">{body}{fold}</div>'
+    page = f'<div class="tex2jax_ignore mathjax_ignore" style="max-width:100%;overflow-x:auto">{body}{fold}</div>'
     return MoneyView(shown, notes, page)
 
 
