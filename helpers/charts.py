@@ -819,8 +819,17 @@ def money_view(df, caption: str | None = None, notes_open: bool = False) -> Mone
         label, fmt = _COLUMNS.get(col, (col.replace("_", " "), None))
         if fmt is not None:
             formats[label] = _formatter(fmt)
+    numeric = [_COLUMNS.get(c, (c.replace("_", " "), None))[0] for c in shown.columns
+               if is_numeric_dtype(shown[c]) and not is_bool_dtype(shown[c])]
     shown.columns = [_COLUMNS.get(c, (c.replace("_", " "), None))[0] for c in shown.columns]
-    body = styled(shown, caption=html.escape(caption) if caption else None, formats=formats).to_html()
+    styler = styled(shown, caption=html.escape(caption) if caption else None, formats=formats)
+    # Room between columns, and number headers over their (right-aligned) numbers.
+    styler = styler.set_table_styles(
+        [{"selector": "th, td", "props": "padding: 0.25em 0.9em 0.25em 0"}], overwrite=False)
+    if numeric:
+        styler = styler.set_table_styles(
+            {c: [{"selector": "th", "props": "text-align: right"}] for c in numeric}, overwrite=False)
+    body = styler.to_html()
     fold = ""
     if notes:
         items = "".join(
