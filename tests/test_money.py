@@ -78,7 +78,7 @@ def test_money_view_gives_human_headers_units_and_percent_signs():
     assert "note" not in headers and "source" not in headers
     html = view.html
     assert "+8.2%" in html and "1,038.9" in html
-    assert 'class="tex2jax_ignore"' in html
+    assert 'class="tex2jax_ignore mathjax_ignore"' in html
     # every year's note and source is under the table, in a fold
     assert "<details><summary>Notes and sources, row by row</summary>" in html
     n_notes = sum(1 for r in _rows("sma_cost_sharing") for c in ("note", "source") if r[c].strip())
