@@ -59,6 +59,9 @@ __all__ = [
     "sma_chart",
     "sma_in_usd",
     "sma_table",
+    "money_view",
+    "release_gaps",
+    "release_name",
 ]
 
 #: Where the KRW-per-USD slider starts and how far it goes. These are classroom
@@ -230,8 +233,13 @@ def _agreement_label(df) -> list[str]:
     return [f"{y}" for y in df["year"]]
 
 
-def sma_chart(krw_per_usd=None):
-    """Return a bar chart of each year's SMA amount (billion won, or million USD at a rate)."""
+def sma_chart(krw_per_usd=None, y_max=None):
+    """Return a bar chart of each year's SMA amount (billion won, or million USD at a rate).
+
+    ``y_max`` fixes the top of the value axis (the explorer passes the same value at
+    every rate, so the bars grow and shrink as the rate moves); by default the axis
+    leaves headroom above the tallest bar.
+    """
     df = sma_table() if krw_per_usd is None else sma_in_usd(krw_per_usd)
     fig, ax = _new_figure()
     column = "amount_krw_bn" if krw_per_usd is None else "amount_usd_m"
@@ -259,7 +267,7 @@ def sma_chart(krw_per_usd=None):
         ax.set_title("Special Measures Agreement amounts in dollars, at one exchange rate")
     ax.set_xlabel("Year the amount applies to")
     # Headroom above the tallest bar, so the legend (upper left) never covers a bar.
-    ax.set_ylim(0, float(df[column].max()) * 1.5)
+    ax.set_ylim(0, float(y_max) if y_max is not None else float(df[column].max()) * 1.5)
     ax.legend(fontsize="small", loc="upper left")
     ax.grid(axis="y", alpha=0.3)
     first, last = df.iloc[0], df.iloc[-1]
@@ -273,23 +281,44 @@ def sma_chart(krw_per_usd=None):
     return _finish(fig, alt, "sma_cost_sharing")
 
 
-def _sma_summary(df, rate: float) -> str:
+_CELL = "padding:0.2em 0.9em 0.2em 0;border-bottom:1px solid #e5e7eb"
+
+
+def _sma_status(df, rate: float) -> str:
     first, last = df.iloc[0], df.iloc[-1]
-    rows = "".join(
-        f"<tr><td>{int(r.year)}</td><td>{html.escape(str(r.agreement))}</td>"
-        f"<td style='text-align:right'>{r.amount_krw_bn:,.1f}</td>"
-        f"<td style='text-align:right'>{r.amount_usd_m:,.0f}</td></tr>"
-        for r in df.itertuples()
-    )
+    # "USD", never the dollar sign: JupyterLab typesets the text between two of them as maths.
     return (
         f"<p role='status'>At <strong>{rate:,.0f} won per US dollar</strong>, Korea's payment "
-        f"for {int(first['year'])} is <strong>${first['amount_usd_m']:,.0f} million</strong> and for "
-        f"{int(last['year'])} <strong>${last['amount_usd_m']:,.0f} million</strong>.</p>"
-        "<details><summary>Every year as a table</summary>"
-        "<table><thead><tr><th scope='col'>Year</th><th scope='col'>Agreement</th>"
-        "<th scope='col'>Billion won</th><th scope='col'>Million US$</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table></details>"
+        f"for {int(first['year'])} is <strong>USD {first['amount_usd_m']:,.0f} million</strong> and for "
+        f"{int(last['year'])} <strong>USD {last['amount_usd_m']:,.0f} million</strong>.</p>"
     )
+
+
+def _sma_year_table(df, rate: float) -> str:
+    rows = "".join(
+        f"<tr><td style='{_CELL}'>{int(r.year)}</td><td style='{_CELL}'>{html.escape(str(r.agreement))}</td>"
+        f"<td style='{_CELL};text-align:right'>{r.amount_krw_bn:,.1f}</td>"
+        f"<td style='{_CELL};text-align:right'>{r.amount_usd_m:,.0f}</td></tr>"
+        for r in df.itertuples()
+    )
+    head = "".join(
+        f"<th scope='col' style='{_CELL};text-align:{align}'>{label}</th>"
+        for label, align in (("Year", "left"), ("Agreement", "left"), ("Amount (billion won)", "right"),
+                             (f"Amount (million USD at {rate:,.0f} won per dollar)", "right"))
+    )
+    return (f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+
+
+def _sma_summary(df, rate: float) -> str:
+    """The status line and, folded under it, every year as a table (the static version)."""
+    return (_sma_status(df, rate) + "<details><summary>Every year as a table</summary>"
+            + _sma_year_table(df, rate) + "</details>")
+
+
+def _explorer_y_max() -> float:
+    """Top of the explorer's value axis: the tallest bar at the slider's lowest rate, plus headroom."""
+    return float(sma_table()["amount_krw_bn"].max()) * 1000.0 / RATE_MIN * 1.15
 
 
 def cost_sharing_explorer(start_rate=None):
@@ -301,33 +330,42 @@ def cost_sharing_explorer(start_rate=None):
     start = min(max(start, RATE_MIN), RATE_MAX)
     slider = widgets.IntSlider(
         value=int(start), min=RATE_MIN, max=RATE_MAX, step=RATE_STEP,
-        description="Won per $", continuous_update=False,
+        description="Won per US dollar", continuous_update=False,
         tooltip="How many South Korean won buy one US dollar",
         style={"description_width": "initial"}, layout=widgets.Layout(width="32em"),
     )
     summary = widgets.HTML()
+    year_table = widgets.HTML()
+    # An Accordion, not <details> inside the HTML: the HTML is replaced at every slider
+    # move, which closed the fold; the Accordion keeps its open/closed state.
+    fold = widgets.Accordion(children=[year_table], titles=("Every year as a table",))
     chart = widgets.HTML()
+    y_max = _explorer_y_max()
 
     def redraw(*_):
         try:
             rate = _rate(slider.value)
         except ChartError as exc:
             summary.value = notice_html(str(exc))
+            year_table.value = ""
             chart.value = ""
             return
         df = sma_in_usd(rate)
-        summary.value = _sma_summary(df, rate)
-        chart.value = sma_chart(rate).to_html()
+        summary.value = _sma_status(df, rate)
+        year_table.value = _sma_year_table(df, rate)
+        chart.value = sma_chart(rate, y_max=y_max).to_html()
 
     slider.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([slider, summary, chart])
+    box = widgets.VBox([slider, summary, fold, chart])
     fallback = (
         "<p><em>The interactive version needs a live Jupyter kernel with widgets. "
-        f"Here is the chart at {slider.value:,} won per dollar.</em></p>" + summary.value + chart.value
+        f"Here is the chart at {slider.value:,} won per dollar.</em></p>"
+        + _sma_summary(sma_in_usd(slider.value), float(slider.value)) + chart.value
     )
     shown = WithFallback(box, fallback, "Cost-sharing explorer: " + html.unescape(_strip_tags(summary.value)))
     shown.slider, shown.summary, shown.chart, shown.redraw = slider, summary, chart, redraw
+    shown.fold, shown.year_table = fold, year_table
     return shown
 
 
@@ -420,9 +458,9 @@ def budget_check_text(year=DEFAULT_YEAR) -> str:
     c = budget_check(year)
     return "\n".join([
         f"South Korea's {c['year']} defence budget:  {c['budget_krw_tn']:.2f} trillion won",
-        f"Exchange rate implied by the article:  {c['krw_per_usd']:,.0f} won per US$",
-        f"Budget in dollars at that rate:        ${c['budget_usd_bn']:.1f} billion",
-        f"Figure printed in the article:         ${c['article_usd_m']:.0f} million",
+        f"Exchange rate implied by the article:  {c['krw_per_usd']:,.0f} won per US dollar",
+        f"Budget in dollars at that rate:        USD {c['budget_usd_bn']:.1f} billion",
+        f"Figure printed in the article:         USD {c['article_usd_m']:.0f} million",
         f"Budget / article figure:               {c['ratio']:,.0f} (about 10^{round(c['orders_of_magnitude'])})",
     ])
 
@@ -560,14 +598,14 @@ def burden_sharing_chart(release=DEFAULT_RELEASE, year=DEFAULT_YEAR):
             ax.annotate(f"{r.country} ({r.share_gdp_pct:.2f}%)", (r.gdp_usd_bn, r.share_gdp_pct),
                         textcoords="offset points", xytext=(6, 5), fontsize="small")
     ax.set_xscale("log")
-    ax.set_xlabel("Size of the economy: GDP (billion current US$, log scale; derived as spending / share)")
+    ax.set_xlabel("Size of the economy: GDP (billion current USD, log scale; spending / share)")
     ax.set_ylabel("Military spending (% of GDP)")
-    ax.set_title(f"Do bigger economies carry a bigger share? ({t['year'].iloc[0]}, {t['release'].iloc[0]})")
+    ax.set_title(f"Do bigger economies carry a bigger share? ({t['year'].iloc[0]}, {release_name(t['release'].iloc[0])})")
     ax.grid(alpha=0.3)
     # Outside the axes: inside, it covered a country's label wherever that point fell.
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.margins(x=0.25, y=0.2)
-    points = "; ".join(f"{r.country} {r.share_gdp_pct:.2f}% of a ${r.gdp_usd_bn:,.0f} bn economy"
+    points = "; ".join(f"{r.country} {r.share_gdp_pct:.2f}% of a USD {r.gdp_usd_bn:,.0f} bn economy"
                        for r in t.itertuples())
     alt = (f"Scatter plot of military spending as a percentage of GDP against GDP on a log scale "
            f"for {len(t)} countries in {t['year'].iloc[0]}: {points}.")
@@ -617,8 +655,8 @@ def release_chart(iso3="KOR", releases=SIPRI_RELEASES):
     desc = []
     for i, (rel, rows) in enumerate(part.groupby("release", sort=True)):
         ax.plot(rows["year"].astype(int), rows["value"], marker=_MARKERS[i % 6], markersize=3,
-                color=_PALETTE[i % 6], label=str(rel))
-        desc.append(f"{rel} from {int(rows['year'].min())} to {int(rows['year'].max())}")
+                color=_PALETTE[i % 6], label=release_name(rel))
+        desc.append(f"{release_name(rel)} from {int(rows['year'].min())} to {int(rows['year'].max())}")
     ax.set_xlabel("Year")
     ax.set_ylabel("Military spending (% of GDP)")
     ax.set_title(f"{country}: the same measure in different data releases")
@@ -629,6 +667,179 @@ def release_chart(iso3="KOR", releases=SIPRI_RELEASES):
            f"({'; '.join(desc)}). Where they overlap they differ by up to "
            f"{cmp['difference_pp'].max():.2f} percentage points.")
     return _finish(fig, alt, "military_spending")
+
+
+#: How the money lessons name the data releases a student reads about.
+_RELEASE_NAMES = {
+    "sipri_2026": "SIPRI 2026 release",
+    "sipri_2025": "SIPRI 2025 release",
+    "sipri_2024": "SIPRI 2024 release",
+    "worldbank_2018": "World Bank WDI (2018)",
+}
+
+
+def release_name(release) -> str:
+    """Return a release id in words: "sipri_2025" gives "SIPRI 2025 release"."""
+    return _RELEASE_NAMES.get(str(release), str(release))
+
+
+def release_gaps(releases=SIPRI_RELEASES, first_year=2000):
+    """Return, per country, how far two releases differ in spending as a share of GDP.
+
+    One row per country: the years both releases cover from ``first_year``, the largest
+    absolute difference (percentage points) and its year, and how many years differ by
+    0.05 points or more. Sorted with the largest difference first.
+    """
+    import pandas as pd
+
+    df = _milex()
+    a, b = [_choice(r, df["release"].astype(str), "data release") for r in releases]
+    share_m = _measure(df, "gdp")
+    part = df[(df["measure"] == share_m) & df["release"].isin([a, b]) & (df["year"] >= int(first_year))]
+    rows = []
+    for iso, grp in part.groupby("iso3", sort=False):
+        wide = grp.pivot_table(index="year", columns="release", values="value", aggfunc="first")
+        wide = wide.reindex(columns=[a, b]).dropna()
+        if wide.empty:
+            continue
+        gap = (wide[a] - wide[b]).abs().round(3)
+        rows.append({
+            "country": str(grp["country"].iloc[0]),
+            "years_compared": f"{int(wide.index.min())}-{int(wide.index.max())}",
+            "largest_gap_pp": float(gap.max()),
+            "largest_gap_year": int(gap.idxmax()),
+            "years_over_005": int((gap >= 0.05 - 1e-9).sum()),
+            "years_total": int(len(gap)),
+        })
+    out = pd.DataFrame(rows).sort_values("largest_gap_pp", ascending=False, kind="stable")
+    return out.reset_index(drop=True)
+
+
+# ------------------------------------------------------------ tables for reading
+# Raw column -> (header a student reads, formatter). Headers carry their units.
+
+
+def _pct(v) -> str:
+    return f"{float(v):.3f}".rstrip("0").rstrip(".") + "%"
+
+
+_COLUMNS = {
+    "claim_id": ("Claim", None),
+    "quote": ("What the article says", None),
+    "verdict": ("Verdict", None),
+    "correction": ("Correction", None),
+    "evidence": ("Evidence", None),
+    "country": ("Country", None),
+    "as_of": ("Date reported", None),
+    "troops": ("US troops", "{:,.0f}"),
+    "approximate": ("Round figure?", None),
+    "year": ("Year", "{:d}"),
+    "agreement": ("Agreement", None),
+    "amount_krw_bn": ("Amount (billion won)", "{:,.1f}"),
+    "change_pct": ("Change on the year before", lambda v: f"{float(v):+.1f}%"),
+    "status": ("Status of the figure", None),
+    "confidence": ("Confidence", None),
+    "period": ("Period", None),
+    "per_year_bn": ("Payment per year (billion, in the country's currency)", "{:,.1f}"),
+    "currency": ("Currency", None),
+    "us_troops": ("US troops there", "{:,.0f}"),
+    "per_troop_m": ("Payment per US service member (million, in the country's currency)", "{:,.1f}"),
+    "release": ("Data release", release_name),
+    "share_gdp_pct": ("Military spending (% of GDP)", _pct),
+    "milex_usd_bn": ("Military spending (billion current USD)", "{:,.1f}"),
+    "gdp_usd_bn": ("GDP, derived (billion current USD)", "{:,.0f}"),
+    "gdp_from": ("GDP derived from", release_name),
+    "us_ally": ("US or US treaty ally", None),
+    "sipri_2024": ("SIPRI 2024 release (% of GDP)", _pct),
+    "sipri_2025": ("SIPRI 2025 release (% of GDP)", _pct),
+    "difference_pp": ("Difference (percentage points)", "{:.2f}"),
+    "years_compared": ("Years compared", None),
+    "largest_gap_pp": ("Largest difference (percentage points)", "{:.2f}"),
+    "largest_gap_year": ("Year of the largest difference", "{:d}"),
+    "years_over_005": ("Years differing by 0.05 points or more", "{:d}"),
+    "years_total": ("Number of years compared", "{:d}"),
+}
+#: Columns too long for a table cell: shown under the table, row by row, in a fold.
+_NOTE_COLUMNS = ("note", "source")
+_HIDDEN = ("iso3",)
+_ROW_KEYS = ("claim_id", "period", "as_of", "year", "country")
+
+
+def _formatter(fmt):
+    """A cell formatter from a format string or function; missing values print as a dash."""
+    def show(v):
+        if v is None or v != v:
+            return "—"
+        if callable(fmt):
+            return fmt(v)
+        return fmt.format(int(v)) if fmt.endswith("d}") else fmt.format(v)
+    return show
+
+
+class MoneyView:
+    """A table for reading: human headers with units, readable numbers, notes in a fold.
+
+    ``frame`` is the table as shown (renamed columns, notes removed); ``notes`` the
+    (row label, column, text) triples moved under it. Shows itself as HTML in a notebook.
+    """
+
+    def __init__(self, frame, notes, html_text: str):
+        self.frame, self.notes, self.html = frame, notes, html_text
+
+    def _repr_html_(self):
+        return self.html
+
+    def __repr__(self):
+        return self.frame.to_string(index=False)
+
+
+def money_view(df, caption: str | None = None, notes_open: bool = False) -> MoneyView:
+    """Return ``df`` as a :class:`MoneyView`: human headers, formats, long notes under it.
+
+    Every text cell is HTML-escaped. The table sits in a block that MathJax is told to
+    ignore (classes ``tex2jax_ignore`` and ``mathjax_ignore``, the MathJax 2 and 3 names), so quoted dollar amounts are never typeset as maths.
+    """
+    from pandas.api.types import is_bool_dtype, is_numeric_dtype
+
+    from helpers.display import table as styled
+
+    df = df.reset_index(drop=True)
+    key = next((k for k in _ROW_KEYS if k in df.columns), None)
+    notes = []
+    for i, r in df.iterrows():
+        label = str(r[key]) if key is not None else str(i + 1)
+        for col in _NOTE_COLUMNS:
+            if col in df.columns and str(r[col]).strip() and str(r[col]) != "nan":
+                notes.append((label, col, str(r[col])))
+    shown = df.drop(columns=[c for c in _NOTE_COLUMNS + _HIDDEN if c in df.columns]).copy()
+    formats = {}
+    for col in shown.columns:
+        if not (is_numeric_dtype(shown[col]) or is_bool_dtype(shown[col])):
+            shown[col] = [v if v is None or v != v else html.escape(str(v)) for v in shown[col]]
+        label, fmt = _COLUMNS.get(col, (col.replace("_", " "), None))
+        if fmt is not None:
+            formats[label] = _formatter(fmt)
+    numeric = [_COLUMNS.get(c, (c.replace("_", " "), None))[0] for c in shown.columns
+               if is_numeric_dtype(shown[c]) and not is_bool_dtype(shown[c])]
+    shown.columns = [_COLUMNS.get(c, (c.replace("_", " "), None))[0] for c in shown.columns]
+    styler = styled(shown, caption=html.escape(caption) if caption else None, formats=formats)
+    # Room between columns, and number headers over their (right-aligned) numbers.
+    styler = styler.set_table_styles(
+        [{"selector": "th, td", "props": "padding: 0.25em 0.9em 0.25em 0"}], overwrite=False)
+    if numeric:
+        styler = styler.set_table_styles(
+            {c: [{"selector": "th", "props": "text-align: right"}] for c in numeric}, overwrite=False)
+    body = styler.to_html()
+    fold = ""
+    if notes:
+        items = "".join(
+            f"<li><strong>{html.escape(label)}</strong> ({html.escape(col)}): {html.escape(text)}</li>"
+            for label, col, text in notes
+        )
+        fold = (f"<details{' open' if notes_open else ''}><summary>Notes and sources, row by row</summary>"
+                f"<ul style='margin-top:0.3em'>{items}</ul></details>")
+    page = f'<div class="tex2jax_ignore mathjax_ignore" style="max-width:100%;overflow-x:auto">{body}{fold}</div>'
+    return MoneyView(shown, notes, page)
 
 
 # ========================================================= lesson 07: public opinion

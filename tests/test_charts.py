@@ -70,7 +70,8 @@ def test_budget_check_finds_the_factor_of_about_a_thousand():
     assert 900 < c["ratio"] < 1100
     assert round(c["orders_of_magnitude"]) == 3
     text = charts.budget_check_text()
-    assert f"{round(c['ratio']):,}" in text and "$42 million" in text
+    assert f"{round(c['ratio']):,}" in text and "USD 42 million" in text
+    assert "$" not in text  # JupyterLab typesets text between two dollar signs as maths
 
 
 def test_budget_check_rejects_a_year_without_a_budget():
@@ -333,11 +334,11 @@ def test_cost_sharing_explorer_slider_changes_the_numbers():
     assert "won per US dollar" in start and exp.chart.value.startswith("<figure")
     rate = exp.slider.value
     first_usd = charts.sma_in_usd(rate)["amount_usd_m"].iloc[0]
-    assert f"${first_usd:,.0f} million" in start
+    assert f"USD {first_usd:,.0f} million" in start
     exp.slider.value = exp.slider.max
     after = exp.summary.value
     assert after != start
-    assert f"${charts.sma_in_usd(exp.slider.max)['amount_usd_m'].iloc[0]:,.0f} million" in after
+    assert f"USD {charts.sma_in_usd(exp.slider.max)['amount_usd_m'].iloc[0]:,.0f} million" in after
     assert f"{exp.slider.max:,}" in exp.chart.value  # the rate appears in the alt text / label
 
 
