@@ -1157,12 +1157,21 @@ def article_claims_about(text: str):
 #: How each kind of instrument is drawn and described. Strongest first: when a pair
 #: has several instruments, the line takes the style of the strongest.
 _ALLIANCE_KINDS = {
-    "defence_treaty": ("-", 4.0, "defence treaty: a promise to act if the other is attacked"),
+    "defence_treaty": ("-", 4.0, "defence treaty (see each treaty's own obligation)"),
     "intelligence_agreement": ("--", 2.2, "information-sharing agreement (binding), no defence promise"),
     "intelligence_arrangement": ("--", 1.6, "information-sharing arrangement (not binding)"),
     "political_commitment": ("-.", 1.6, "political commitment to consult (not binding)"),
     "normalisation_treaty": (":", 1.6, "diplomatic relations, no defence promise"),
     "claims_agreement": (":", 1.6, "settlement of property and claims"),
+}
+#: What each treaty itself obliges the parties to do, where that differs from the
+#: kind's general description: the three defence treaties promise different things.
+_TREATY_OBLIGATIONS = {
+    "us_japan_1951": "US forces may stay in Japan; no explicit US duty to defend Japan",
+    "us_japan_1960": ("Art. V: each acts against an armed attack on territory under Japan's "
+                      "administration (not the US homeland); Art. VI: US use of bases in Japan"),
+    "us_rok_1953": ("Art. III: each acts, by its constitutional processes, against an armed attack "
+                    "on territory either administers in the Pacific area; Art. IV: US forces in Korea"),
 }
 _ALLIANCE_NODES = {"USA": (0.5, 0.86), "KOR": (0.14, 0.14), "JPN": (0.86, 0.14)}
 _ALLIANCE_NAMES = {"USA": "United States", "KOR": "South Korea", "JPN": "Japan"}
@@ -1197,7 +1206,8 @@ def alliance_links(as_of_year=DEFAULT_YEAR):
             continue
         pair = "three-way" if len(parties) == 3 else "-".join(parties)
         rows.append({"pair": pair, "name": r.name, "kind": r.kind, "signed": int(r.signed.year),
-                     "binding": bool(r.binding), "description": _ALLIANCE_KINDS[r.kind][2]})
+                     "binding": bool(r.binding),
+                     "description": _TREATY_OBLIGATIONS.get(r.treaty_id, _ALLIANCE_KINDS[r.kind][2])})
     links = pd.DataFrame(rows, columns=["pair", "name", "kind", "signed", "binding", "description"])
     # a later instrument of the same kind between the same parties replaces the earlier one
     links = links.drop_duplicates(subset=["pair", "kind"], keep="last").reset_index(drop=True)
