@@ -81,6 +81,9 @@ RESPONSE_ACTORS = {
     "ev2026_s24": "Seoul",       # 'an issue between China and Japan'
     "ev2026_s25": "together",    # Nara summit
     "ev2026_s26": "North Korea",  # twelve-missile salvo
+    "ev2025_s27": "Seoul",       # stand-alone submarine pact sought
+    "ev2026_s28": "Tokyo",       # post-election speech: documents to be revised
+    "ev2026_s29": "North Korea",  # launch of 26 May 2026
 }
 GROUPS = ("together", "Seoul", "Tokyo", "pressure", "North Korea")
 _MARK = {"together": "T", "Seoul": "S", "Tokyo": "J", "pressure": "P", "North Korea": "N"}
@@ -280,6 +283,8 @@ CHINA_SCALE = {
     ("china_threat_03", "japan"): (3, "Protest and explain, keep the remark, avoid escalation."),
     ("china_threat_04", "korea"): (2, "Kept THAAD, but accepted limits ('three nos') to repair ties."),
     ("china_threat_04", "japan"): (4, "Held its position under economic pressure."),
+    ("china_threat_05", "korea"): (1, "Restore the strategic partnership; Japan and China equally important."),
+    ("china_threat_05", "japan"): (3, "Names Chinese coercion, but seeks a 'mutually beneficial' and stable relationship."),
 }
 _SIDE_NAME = {"japan": "Tokyo", "korea": "Seoul"}
 

@@ -105,7 +105,7 @@ def test_explorer_redraws_when_the_group_changes():
 
 def test_statements_come_from_claims_with_both_governments_dated():
     st = threats.china_statements()
-    assert len(st) == 8
+    assert len(st) == 10
     assert set(st["government"]) == {"Tokyo", "Seoul"}
     assert st["dated"].str.startswith("As stated").all()
     claims = load_dataset("claims").set_index("claim_id")
@@ -135,7 +135,7 @@ def test_scale_check_rejects_bad_answers_in_words(answers, words):
 
 def test_exercise_gives_feedback_and_the_positions_side_by_side():
     shown = threats.china_scale_exercise()
-    assert len(shown.picks) == 8
+    assert len(shown.picks) == 10
     shown.check.click()
     assert "Place at least one statement" in shown.feedback.value
     shown.picks[("china_threat_02", "korea")].value = 2
