@@ -100,6 +100,8 @@ TOPIC_TITLES = {
     "export_controls_2019": "Japan's 2019 export controls and the white-list removal",
     "sea_name": "the name of the sea (East Sea/Sea of Japan)",
     "textbooks_yasukuni": "history textbooks and the Yasukuni Shrine",
+    "china_threat": "China as a threat: how each government describes and answers it",
+    "extended_deterrence": "extended deterrence: the US nuclear umbrella and each ally's own options",
 }
 
 
