@@ -24,11 +24,11 @@ ARTICLE = {
 
 #: The article's five themes and the lessons that treat each of them.
 ARTICLE_THEMES = [
-    ("The missing Japan-South Korea link in the US-led front", ["01", "06", "08"]),
-    ("History: colonial rule, the 1965 settlement, comfort women, forced labour", ["02"]),
-    ("The islets: Dokdo/Takeshima (Liancourt Rocks) and the sea's name", ["03"]),
+    ("The missing Japan-South Korea link in the US-led front", ["01", "06", "08", "09", "10"]),
+    ("History: colonial rule, the 1965 settlement, comfort women, wartime labour", ["02"]),
+    ("The islets: the Liancourt Rocks (Dokdo/Takeshima) and the sea's name", ["03"]),
     ("Security ties fracturing: flags, radar, flybys, cancelled visits", ["04"]),
-    ("Who pays for US troops in South Korea", ["05"]),
+    ("Who pays for US troops in South Korea", ["05", "10"]),
 ]
 
 PACKAGES_TO_REPORT = ("ipywidgets", "jupyterlab_widgets", "folium", "pandas", "matplotlib", "jupyterlab", "notebook")
