@@ -359,20 +359,20 @@ def _with_static_copy(box, table):
 SPOTTER_SENTENCES = (
     {"text": "Seoul and Washington had held '10 rounds of talks' on cost sharing since March 2018.",
      "checkable": True, "why": "A number of meetings and a date: the two governments' records show it."},
-    {"text": "Yang Uk: 'This is so Trump!'",
-     "checkable": False, "why": "An exclamation of opinion: it tells you what the expert thinks, not a fact."},
-    {"text": "Daniel Pinkston is described as an American expert quoted on US politics.",
-     "checkable": True, "why": "A name and a nationality can be checked against the person's employer."},
     {"text": "Yang believes the threat of withdrawal is a bluff.",
      "checkable": False, "why": "A belief about intentions; you can check that he said it, not whether it is true."},
+    {"text": "Yang Uk: 'This is so Trump!'",
+     "checkable": False, "why": "An exclamation of opinion: it tells you what the expert thinks, not a fact."},
     {"text": "The new base in Pyeongtaek is said to be '65 kilometers south of Seoul'.",
      "checkable": True, "why": "A distance: a map or the places dataset settles it."},
-    {"text": "Pinkston on the President's decisions: 'That is dangerous, in my view.'",
-     "checkable": False, "why": "A judgement, marked as a view by the speaker himself."},
-    {"text": "Both sides released YouTube footage to state their case in the radar dispute.",
-     "checkable": True, "why": "Two published videos, with dates: the ministries' own channels show them."},
+    {"text": "Daniel Pinkston is described as an American expert quoted on US politics.",
+     "checkable": True, "why": "A name and a nationality can be checked against the person's employer."},
     {"text": "For South Korea, the broader risk is 'ending up friendless in a tough neighborhood'.",
      "checkable": False, "why": "A forecast and a metaphor: it can be argued with, not checked."},
+    {"text": "Both sides released YouTube footage to state their case in the radar dispute.",
+     "checkable": True, "why": "Two published videos, with dates: the ministries' own channels show them."},
+    {"text": "Pinkston on the President's decisions: 'That is dangerous, in my view.'",
+     "checkable": False, "why": "A judgement, marked as a view by the speaker himself."},
 )
 
 
