@@ -812,8 +812,11 @@ def opinion_chart(series=None, event_ids=None, start=None, end=None):
         ax.plot([], [], marker=marker, color=colour, linewidth=1.8, label=name)
         breaks = [str(int(seg[0].year)) for seg in segs[1:]]
         moved = [str(int(r.year)) for r in rows.itertuples() if _season_moved(r)]
-        text = (f"{name}: {len(rows)} points, {int(rows['year'].iloc[0])} {rows['value_pct'].iloc[0]:.1f}% "
-                f"to {int(rows['year'].iloc[-1])} {rows['value_pct'].iloc[-1]:.1f}%")
+        if len(rows) == 1:
+            text = f"{name}: 1 point, {int(rows['year'].iloc[0])} {rows['value_pct'].iloc[0]:.1f}%"
+        else:
+            text = (f"{name}: {len(rows)} points, {int(rows['year'].iloc[0])} {rows['value_pct'].iloc[0]:.1f}% "
+                    f"to {int(rows['year'].iloc[-1])} {rows['value_pct'].iloc[-1]:.1f}%")
         if breaks:
             text += f", line broken at {', '.join(breaks)} (method change)"
         if moved and not set(moved) <= set(breaks):

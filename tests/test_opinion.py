@@ -74,3 +74,8 @@ def test_2019_fieldwork_before_and_2020_after_the_july_2019_controls():
     assert "Sep" in by_id["genron_eai_kr_2020"]["fieldwork"]
     moved = [r["obs_id"] for r in ROWS if "moved" in r["note"].lower()]
     assert moved == ["genron_eai_jp_2020", "genron_eai_kr_2020"]
+
+
+def test_chart_description_counts_a_single_point_in_the_singular():
+    alt = charts.opinion_chart(event_ids=[]).alt_text
+    assert "1 point, 2025 24.8%" in alt and "1 points" not in alt
