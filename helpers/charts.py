@@ -45,9 +45,12 @@ __all__ = [
     "burden_sharing_table",
     "cost_sharing_explorer",
     "host_support_table",
+    "margin_of_change",
     "margin_of_error",
+    "read_change",
     "money_in_text",
     "opinion_chart",
+    "opinion_overview",
     "opinion_events",
     "opinion_explorer",
     "opinion_series",
@@ -856,6 +859,8 @@ def _short_survey(survey) -> str:
     text = str(survey)
     if "genron" in text.lower():
         return "Genron NPO/EAI"
+    if "online rounds" in text.lower():
+        return "EAI online rounds"
     if "cabinet office" in text.lower():
         return "Cabinet Office"
     return text
@@ -897,6 +902,20 @@ def opinion_table(series=None, start=None, end=None):
     out["_order"] = out["series"].map(order)
     out = out.sort_values(["_order", "year", "fieldwork"], kind="stable").drop(columns="_order")
     return out.reset_index(drop=True)
+
+
+def opinion_overview():
+    """Return every opinion point as a table for reading: human headers, words for the codes."""
+    df = _opinion()
+    out = df.assign(
+        who=df["respondents"].map(lambda v: _WHO.get(str(v), str(v).replace("_", " "))),
+        what=df["measure"].map(lambda v: _MEASURE_WORDS.get(str(v), str(v).replace("_", " "))),
+        series_ok=df["comparable"].map(lambda v: "yes" if bool(v) else "no (method differs)"),
+    )
+    cols = {"survey": "Survey", "who": "Who was asked", "what": "Measure", "year": "Year",
+            "fieldwork": "Fieldwork", "value_pct": "Share (%)", "method": "Method and sample",
+            "series_ok": "Comparable within its series?", "confidence": "Confidence"}
+    return out[list(cols)].rename(columns=cols).reset_index(drop=True)
 
 
 def _in_range(value, lo, hi, what) -> int:
@@ -1004,8 +1023,11 @@ def opinion_chart(series=None, event_ids=None, start=None, end=None):
         ax.plot([], [], marker=marker, color=colour, linewidth=1.8, label=name)
         breaks = [str(int(seg[0].year)) for seg in segs[1:]]
         moved = [str(int(r.year)) for r in rows.itertuples() if _season_moved(r)]
-        text = (f"{name}: {len(rows)} points, {int(rows['year'].iloc[0])} {rows['value_pct'].iloc[0]:.1f}% "
-                f"to {int(rows['year'].iloc[-1])} {rows['value_pct'].iloc[-1]:.1f}%")
+        if len(rows) == 1:
+            text = f"{name}: 1 point, {int(rows['year'].iloc[0])} {rows['value_pct'].iloc[0]:.1f}%"
+        else:
+            text = (f"{name}: {len(rows)} points, {int(rows['year'].iloc[0])} {rows['value_pct'].iloc[0]:.1f}% "
+                    f"to {int(rows['year'].iloc[-1])} {rows['value_pct'].iloc[-1]:.1f}%")
         if breaks:
             text += f", line broken at {', '.join(breaks)} (method change)"
         if moved and not set(moved) <= set(breaks):
@@ -1022,7 +1044,7 @@ def opinion_chart(series=None, event_ids=None, start=None, end=None):
                 va="bottom", bbox={"boxstyle": "circle", "fc": "white", "ec": "#6b7280"})
     ax.set_ylim(0, ymax * 1.35 if ymax > 0 else 100)
     ax.set_xlabel("Year (survey points at their first fieldwork month, else mid-year; events at their date)")
-    ax.set_ylabel("Respondents answering 'good impression' or 'feel affinity' (%)")
+    ax.set_ylabel("Answering 'good impression' or 'feel affinity' (%)")
     ax.set_title("How the Japanese and South Korean publics see each other")
     ax.grid(alpha=0.3)
     ax.plot([], [], color="#6b7280", linewidth=1.8, linestyle="--", label="dashed: fieldwork season moved")
@@ -1125,15 +1147,55 @@ def margin_of_error(pct=50.0, n=1000, z=1.96) -> float:
     return 100.0 * z * math.sqrt(p * (1 - p) / size)
 
 
+def margin_of_change(pct1=50.0, n1=1000, pct2=None, n2=None, z=1.96) -> float:
+    """Return the 95% margin of error, in percentage points, of the change between two samples.
+
+    Two independent samples each carry their own error, so the error of the difference
+    is the square root of the sum of the two squared errors: about 1.41 (the square
+    root of 2) times one sample's margin when the samples are alike. ``pct2``/``n2``
+    default to ``pct1``/``n1``. Textbook figure: design effects make it larger.
+    """
+    pct2 = pct1 if pct2 is None else pct2
+    n2 = n1 if n2 is None else n2
+    return math.hypot(margin_of_error(pct1, n1, z), margin_of_error(pct2, n2, z))
+
+
+def read_change(before, after, n1=1000, n2=None) -> str:
+    """Return a one-sentence reading of a change between two survey results (percent)."""
+    try:
+        a, b = float(before), float(after)
+    except (TypeError, ValueError):
+        raise ChartError(f"before and after must be percentages, not {before!r} and {after!r}.") from None
+    moe = margin_of_change(a, n1, b, n2)
+    change = b - a
+    size = abs(change)
+    word = "rise" if change > 0 else "fall"
+    if size == 0:
+        return "No change at all."
+    if size < moe:
+        verdict = "within the sampling margin for a change: it may be noise"
+    elif size < 2 * moe:
+        verdict = ("beyond the textbook margin for a change but not by much: probably real, but weighting "
+                   "and clustering make real margins larger, so look for a second survey that agrees")
+    else:
+        verdict = "well beyond the sampling margin for a change: very unlikely to be sampling noise"
+    return (f"A {word} of {size:.1f} points, where the margin for a change is about ±{moe:.1f} points: "
+            f"{verdict}.")
+
+
 def margin_of_error_table(sample_sizes=(250, 500, 1000, 2000, 4000), shares=(50.0, 20.0)):
-    """Return the 95% margin of error (percentage points) for each sample size and result."""
+    """Return, for each sample size, the 95% margin of one result and of a change between two such samples.
+
+    Column headers are written for reading (the table is shown to students as it is).
+    """
     import pandas as pd
 
     rows = []
     for n in sample_sizes:
-        row = {"sample_size": int(n)}
+        row = {"People in each sample": int(n)}
         for p in shares:
-            row[f"result_near_{p:g}pct_moe_pp"] = round(margin_of_error(p, n), 1)
+            row[f"One result near {p:g}% (± points)"] = round(margin_of_error(p, n), 1)
+        row[f"Change between two samples, near {shares[0]:g}% (± points)"] = round(margin_of_change(shares[0], n), 1)
         rows.append(row)
     return pd.DataFrame(rows)
 

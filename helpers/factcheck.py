@@ -10,11 +10,18 @@ Main calls::
     judge(claim_id, verdict) -> Result     # pure: no widgets, used by the tests
     claim_checker(claims=None)              # the interactive checker
     answer_key()                            # the full key (for instructors)
+    spot_claims(picks) -> list[SpotResult]  # pure: which sentences are checkable
+    claim_spotter()                         # the "find the claims first" step
+
+Nothing a student sees before checking hints at the verdict: cards show only their
+number and the claim, and the full set is shown in a fixed mixed order (see
+:func:`card_order`) so the first cards are not all of one kind.
 """
 from __future__ import annotations
 
 import html
 import math
+import random
 from dataclasses import dataclass
 
 from helpers.display import notice_html
@@ -24,9 +31,13 @@ __all__ = [
     "PREFERRED_ORDER",
     "Result",
     "VERDICT_MEANINGS",
+    "SPOTTER_SENTENCES",
     "answer_key",
+    "card_order",
     "claim_checker",
+    "claim_spotter",
     "judge",
+    "spot_claims",
     "verdict_options",
     "verdict_summary",
 ]
@@ -58,6 +69,7 @@ class Result:
     correction: str
     evidence: str
     source: str
+    confidence: str = ""
 
     def to_html(self) -> str:
         """Return the feedback as an HTML fragment (words first, colour only as a border)."""
@@ -67,6 +79,8 @@ class Result:
             parts.append(f"<p><em>Correction:</em> {html.escape(self.correction)}</p>")
         if self.evidence:
             parts.append(f"<p><em>Evidence:</em> {html.escape(self.evidence)}</p>")
+        if self.confidence:
+            parts.append(f"<p><small>How sure the course is of this verdict: {html.escape(self.confidence)}.</small></p>")
         if self.source:
             parts.append(f"<p><small>Source: {html.escape(self.source)}</small></p>")
         return (
@@ -184,6 +198,7 @@ def judge(claim_id: str, verdict, claims=None) -> Result:
         correction=correction,
         evidence=evidence,
         source=source,
+        confidence=_text(row.get("confidence")),
     )
 
 
@@ -194,7 +209,8 @@ def _article(word: str) -> str:
 def answer_key(claims=None):
     """Return the full answer key as a DataFrame (claim, verdict, correction, evidence, source)."""
     table = _load(claims)
-    cols = [c for c in ("claim_id", "theme", "verdict", "correction", "evidence", "source", "lesson") if c in table.columns]
+    cols = [c for c in ("claim_id", "theme", "verdict", "confidence", "correction", "evidence", "source", "lesson")
+            if c in table.columns]
     return table[cols].copy()
 
 
@@ -212,6 +228,27 @@ def verdict_summary(claims=None) -> str:
     counts.index.name = None
     counts.columns.name = None
     return counts.astype(int).to_string()
+
+
+def card_order(table, first=6, seed=2019) -> list[int]:
+    """Return the row positions of ``table`` in the order the checker shows them.
+
+    A fixed shuffle (the same for every student, so a class can talk about "claim 5"),
+    chosen so that the first ``first`` cards hold at least three different verdicts and
+    no two neighbours anywhere share one where that can be avoided by the shuffle.
+    """
+    verdicts = [_text(v).lower() for v in table["verdict"]]
+    positions = list(range(len(verdicts)))
+    wanted = min(3, len(set(verdicts)))
+    best = positions
+    for attempt in range(500):
+        order = positions[:]
+        random.Random(seed + attempt).shuffle(order)
+        head = {verdicts[i] for i in order[:first]}
+        if len(head) >= wanted and all(verdicts[a] != verdicts[b] for a, b in zip(order[:first], order[1:first])):
+            best = order
+            break
+    return best
 
 
 # --------------------------------------------------------------------- saving
@@ -237,6 +274,8 @@ def claim_checker(claims=None, save: bool = True):
     import ipywidgets as widgets
 
     table = _load(claims)
+    if claims is None:  # the whole article: a mixed order, so the first cards give nothing away
+        table = table.iloc[card_order(table)].reset_index(drop=True)
     own_table = claims is not None and hasattr(claims, "columns")
     options = verdict_options(claims if own_table else None)
     legend = widgets.HTML(
@@ -258,10 +297,8 @@ def claim_checker(claims=None, save: bool = True):
     cards = []
     for i, row in table.reset_index(drop=True).iterrows():
         cid = str(row["claim_id"])
-        theme = _text(row.get("theme"))
         header = widgets.HTML(
-            f"<h4 style='margin-bottom:0.2em'>Claim {i + 1} of {len(table)} "
-            f"<small>({html.escape(cid)}{', ' + html.escape(theme) if theme else ''})</small></h4>"
+            f"<h4 style='margin-bottom:0.2em'>Claim {i + 1} of {len(table)}</h4>"
             f"<blockquote style='margin:0.2em 0 0.4em 1em'>{html.escape(_text(row['quote']))}</blockquote>"
             "<small>From the Asia Times article, January 2019 (quoted or paraphrased).</small>"
         )
@@ -269,8 +306,10 @@ def claim_checker(claims=None, save: bool = True):
             options=options, value=None, description="Verdict:",
             layout=widgets.Layout(width="auto"),
         )
-        check = widgets.Button(description="Check", tooltip=f"Check your verdict on claim {cid}",
-                               button_style="")
+        # the same look as the quiz's Check buttons (helpers.quiz)
+        check = widgets.Button(description="Check", button_style="primary", icon="check",
+                               layout=widgets.Layout(width="auto"),
+                               tooltip=f"Check your verdict on claim {i + 1}")
         feedback = widgets.HTML()
 
         def on_check(_button, cid=cid, choice=choice, feedback=feedback):
@@ -303,13 +342,111 @@ def _with_static_copy(box, table):
     """Give the checker a static copy (claims only, no answers) for pages without widgets."""
     from helpers.display import WithFallback
 
-    items = "".join(
-        f"<li><strong>{html.escape(str(r['claim_id']))}</strong>: {html.escape(_text(r['quote']))}</li>"
-        for _, r in table.iterrows()
-    )
+    items = "".join(f"<li>{html.escape(_text(r['quote']))}</li>" for _, r in table.iterrows())
     static = (
         "<p><em>The claim checker needs a running notebook (open it in Jupyter). "
         f"The {len(table)} claims to judge are:</em></p><ol>{items}</ol>"
     )
     plain = f"Claim checker: {len(table)} claims. Open the notebook in Jupyter to check them."
     return WithFallback(box, static, plain)
+
+
+# ------------------------------------------------------------- spot the claims
+
+#: Sentences from the article (each quoted alone, or paraphrased, with attribution) for
+#: the first step: which of them can be checked against evidence at all? ``checkable``
+#: is the course's answer and ``why`` the reason shown after the student's picks.
+SPOTTER_SENTENCES = (
+    {"text": "Seoul and Washington had held '10 rounds of talks' on cost sharing since March 2018.",
+     "checkable": True, "why": "A number of meetings and a date: the two governments' records show it."},
+    {"text": "Yang believes the threat of withdrawal is a bluff.",
+     "checkable": False, "why": "A belief about intentions; you can check that he said it, not whether it is true."},
+    {"text": "Yang Uk: 'This is so Trump!'",
+     "checkable": False, "why": "An exclamation of opinion: it tells you what the expert thinks, not a fact."},
+    {"text": "The new base in Pyeongtaek is said to be '65 kilometers south of Seoul'.",
+     "checkable": True, "why": "A distance: a map or the places dataset settles it."},
+    {"text": "Daniel Pinkston is described as an American expert on international relations at Troy University.",
+     "checkable": True, "why": "A name, a nationality and an employer: the university's own pages settle them."},
+    {"text": "For South Korea, the broader risk is 'ending up friendless in a tough neighborhood'.",
+     "checkable": False, "why": "A forecast and a metaphor: it can be argued with, not checked."},
+    {"text": "Both sides released YouTube footage to state their case in the radar dispute.",
+     "checkable": True, "why": "Two published videos, with dates: the ministries' own channels show them."},
+    {"text": "Pinkston on the President's decisions: 'That is dangerous, in my view.'",
+     "checkable": False, "why": "A judgement, marked as a view by the speaker himself."},
+)
+
+
+@dataclass(frozen=True)
+class SpotResult:
+    """The outcome for one sentence of the spotting step."""
+
+    text: str
+    picked: bool
+    checkable: bool
+    why: str
+
+    @property
+    def agrees(self) -> bool:
+        return self.picked == self.checkable
+
+
+def spot_claims(picks, sentences=SPOTTER_SENTENCES) -> list[SpotResult]:
+    """Return, for each sentence, whether the student's pick agrees with the course.
+
+    ``picks`` is a collection of sentence numbers (1-based) the student marked as
+    checkable. Numbers outside the list raise a :class:`~helpers.errors.QuizError`.
+    """
+    try:
+        chosen = {int(p) for p in picks}
+    except (TypeError, ValueError):
+        raise QuizError("Give the numbers of the sentences you think can be checked, e.g. [1, 3].") from None
+    bad = sorted(p for p in chosen if not 1 <= p <= len(sentences))
+    if bad:
+        raise QuizError(f"There is no sentence {bad[0]}. Fix: use numbers from 1 to {len(sentences)}.")
+    return [SpotResult(s["text"], i + 1 in chosen, bool(s["checkable"]), s["why"])
+            for i, s in enumerate(sentences)]
+
+
+def _spot_feedback(results) -> str:
+    right = sum(r.agrees for r in results)
+    rows = []
+    for i, r in enumerate(results, 1):
+        verdict = "checkable" if r.checkable else "not checkable (a view, belief or forecast)"
+        mark = "agrees with the course" if r.agrees else "differs from the course"
+        rows.append(f"<li><strong>{i}.</strong> {html.escape(verdict)}; your pick {mark}. "
+                    f"{html.escape(r.why)}</li>")
+    return (f"<div role='status'><p><strong>You and the course agree on {right} of {len(results)} "
+            "sentences.</strong> A checkable claim names a fact (a number, date, name, place or event) "
+            "that evidence can confirm or refute; a view can only be attributed.</p>"
+            f"<ol style='list-style:none;padding-left:0'>{''.join(rows)}</ol></div>")
+
+
+def claim_spotter(sentences=SPOTTER_SENTENCES):
+    """Return the first step of the fact-check: tick the sentences that can be checked, then compare."""
+    import ipywidgets as widgets
+
+    from helpers.display import WithFallback
+
+    boxes = [widgets.Checkbox(value=False, indent=False, description=f"{i + 1}. {s['text']}",
+                              layout=widgets.Layout(width="auto"))
+             for i, s in enumerate(sentences)]
+    check = widgets.Button(description="Compare with the course", button_style="primary", icon="check",
+                           layout=widgets.Layout(width="auto"),
+                           tooltip="Compare your picks with the course's")
+    feedback = widgets.HTML()
+
+    def on_check(_button):
+        picks = [i + 1 for i, b in enumerate(boxes) if b.value]
+        feedback.value = _spot_feedback(spot_claims(picks, sentences))
+
+    check.on_click(on_check)
+    intro = widgets.HTML("<p><strong>Step 1.</strong> Tick every sentence that makes a claim you could check "
+                         "against evidence; leave views, beliefs and forecasts unticked. Then compare.</p>")
+    box = widgets.VBox([intro, *boxes, check, feedback])
+    box.boxes, box.check, box.feedback = boxes, check, feedback
+    items = "".join(f"<li>{html.escape(s['text'])}</li>" for s in sentences)
+    static = ("<p><em>This exercise needs a running notebook. Which of these sentences could be checked "
+              f"against evidence?</em></p><ol>{items}</ol>")
+    shown = WithFallback(box, static, f"Spot the checkable claims: {len(sentences)} sentences.")
+    shown.boxes, shown.check, shown.feedback = boxes, check, feedback
+    return shown

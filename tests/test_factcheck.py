@@ -175,3 +175,96 @@ def test_static_copy_lists_claims_but_not_answers():
     static = box._repr_mimebundle_()["text/html"]
     assert "Daniel Pinkstone" in static
     assert "42 billion" not in static and "Pinkston<" not in static
+
+
+# ------------------------------------------------- nothing that gives the verdict away
+
+
+@needs_data
+def test_cards_show_no_claim_id_or_theme():
+    box = claim_checker(save=False)
+    themes = set(REAL["theme"].astype(str))
+    for n, card in enumerate(box.cards, 1):
+        header = card.children[0].value
+        title = header.split("</h4>")[0]
+        assert f"Claim {n} of {len(REAL)}" in title
+        assert card.claim_id not in header
+        assert not any(f"({t}" in title or f", {t}" in title for t in themes)
+    static = box._repr_mimebundle_()["text/html"]
+    assert not any(cid in static for cid in REAL["claim_id"])
+
+
+@needs_data
+def test_full_checker_mixes_verdicts_from_the_first_cards():
+    box = claim_checker(save=False)
+    verdict = dict(zip(REAL["claim_id"], REAL["verdict"].str.lower()))
+    shown = [verdict[c.claim_id] for c in box.cards]
+    assert sorted(c.claim_id for c in box.cards) == sorted(REAL["claim_id"])
+    assert len(set(shown[:6])) >= 3
+    assert all(a != b for a, b in zip(shown[:6], shown[1:6]))
+    assert [c.claim_id for c in claim_checker(save=False).cards] == [c.claim_id for c in box.cards]
+
+
+def test_card_order_is_a_fixed_permutation():
+    table = pd.DataFrame({"verdict": ["typo"] * 5 + ["error"] * 3 + ["correct"] * 3})
+    order = factcheck.card_order(table)
+    assert sorted(order) == list(range(len(table)))
+    assert order == factcheck.card_order(table)
+    assert len({table["verdict"][i] for i in order[:6]}) == 3
+
+
+def test_check_buttons_look_like_the_quizs():
+    box = claim_checker(FAKE, save=False)
+    for card in box.cards:
+        assert card.check.button_style == "primary" and card.check.icon == "check"
+
+
+@needs_data
+def test_every_claim_has_a_confidence_and_no_text_typeset_as_maths():
+    assert set(REAL["confidence"]) <= {"high", "medium", "low"}
+    assert REAL["confidence"].notna().all()
+    for _, row in REAL.iterrows():
+        for col in ("quote", "correction", "evidence"):
+            assert str(row[col]).count("$") <= 1, (row["claim_id"], col)
+    result = judge("ac32", "correct")
+    assert result.correct and result.confidence == "medium"
+    assert "How sure the course is" in result.to_html()
+
+
+@needs_data
+def test_the_added_claims_are_there_with_their_verdicts():
+    verdict = dict(zip(REAL["claim_id"], REAL["verdict"]))
+    assert verdict["ac31"] == "imprecise" and verdict["ac32"] == "correct"
+    quotes = " ".join(REAL["quote"])
+    for phrase in ("ceased to abide", "no assistant secretary of state", "resignation", "single unnamed source"):
+        assert phrase in quotes
+    assert "(first mention)" not in quotes and "pre-GSOMIA" not in quotes
+
+
+# ------------------------------------------------------------ spot the claims
+
+
+def test_spot_claims_compares_picks_with_the_course():
+    sentences = factcheck.SPOTTER_SENTENCES
+    right = [i + 1 for i, s in enumerate(sentences) if s["checkable"]]
+    results = factcheck.spot_claims(right)
+    assert all(r.agrees for r in results)
+    results = factcheck.spot_claims([])
+    assert sum(r.agrees for r in results) == len(sentences) - len(right)
+    assert 2 <= len(right) <= len(sentences) - 2
+    with pytest.raises(QuizError, match="no sentence 99"):
+        factcheck.spot_claims([99])
+    with pytest.raises(QuizError, match="numbers of the sentences"):
+        factcheck.spot_claims(["one"])
+
+
+def test_claim_spotter_widget_gives_reasons_and_a_count():
+    shown = factcheck.claim_spotter()
+    assert shown.check.button_style == "primary"
+    first_checkable = next(i for i, s in enumerate(factcheck.SPOTTER_SENTENCES) if s["checkable"])
+    shown.boxes[first_checkable].value = True
+    shown.check.click()
+    n = len(factcheck.SPOTTER_SENTENCES)
+    assert f"agree on {n - sum(s['checkable'] for s in factcheck.SPOTTER_SENTENCES) + 1} of {n}" in shown.feedback.value
+    assert factcheck.SPOTTER_SENTENCES[0]["why"].split(":")[0] in shown.feedback.value
+    assert "$" not in shown._repr_mimebundle_()["text/html"]

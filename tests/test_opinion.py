@@ -1,0 +1,83 @@
+"""Opinion series: the margin for a change, the series break after 2023, and readable tables."""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import charts
+from helpers.charts import ChartError
+
+ROWS = list(csv.DictReader(open(Path(__file__).parents[1] / "datasets" / "opinion.csv", encoding="utf-8")))
+
+
+def test_margin_for_a_change_is_about_root_two_times_one_samples():
+    one = charts.margin_of_error(50, 1000)
+    assert charts.margin_of_change(50, 1000) == pytest.approx(math.sqrt(2) * one)
+    assert round(charts.margin_of_change(50, 1000), 1) == 4.4
+    assert charts.margin_of_change(50, 1000, 50, 4000) < charts.margin_of_change(50, 1000)
+
+
+@pytest.mark.parametrize("before, after, words", [
+    (31.7, 12.3, "well beyond"),
+    (30.4, 37.4, "probably real"),
+    (30.6, 28.9, "may be noise"),
+])
+def test_read_change_sorts_changes_by_the_margin_for_a_change(before, after, words):
+    assert words in charts.read_change(before, after)
+
+
+def test_read_change_refuses_non_numbers_plainly():
+    with pytest.raises(ChartError, match="must be percentages"):
+        charts.read_change("a lot", 30)
+
+
+def test_margin_table_has_human_headers_and_the_change_column():
+    table = charts.margin_of_error_table()
+    assert all("_" not in c for c in table.columns)
+    change = next(c for c in table.columns if c.startswith("Change"))
+    assert table.loc[table["People in each sample"] == 1000, change].item() == 4.4
+
+
+def test_overview_table_reads_as_words():
+    table = charts.opinion_overview()
+    assert len(table) == len(ROWS)
+    assert all("_" not in c for c in table.columns)
+    assert not table["Who was asked"].str.contains("_").any()
+
+
+def test_joint_survey_records_the_mode_of_each_side():
+    for r in ROWS:
+        if r["survey"].startswith("Genron"):
+            side = "visit-and-leave" if "_jp_" in r["obs_id"] else "face-to-face"
+            assert side in r["method"], r["obs_id"]
+
+
+def test_the_rounds_after_2023_are_a_separate_non_comparable_series():
+    later = [r for r in ROWS if int(r["year"]) >= 2024 and r["obs_id"].startswith(("genron", "eai"))]
+    assert {r["year"] for r in later} >= {"2024", "2025"}
+    assert all(r["comparable"] == "false" and "online" in r["method"] for r in later)
+    assert not any(r["survey"].startswith("Genron") for r in later)
+    names = charts.opinion_series()
+    online = [n for n in names if n.startswith("EAI online")]
+    assert len(online) == 2
+    kr = charts.opinion_table(next(n for n in online if "South Korean" in n))
+    assert list(kr["value_pct"]) == [41.7, 52.4]
+
+
+def test_2019_fieldwork_before_and_2020_after_the_july_2019_controls():
+    by_id = {r["obs_id"]: r for r in ROWS}
+    assert "Jul" not in by_id["genron_eai_kr_2019"]["fieldwork"]
+    assert "May" in by_id["genron_eai_kr_2019"]["fieldwork"]
+    assert "Sep" in by_id["genron_eai_kr_2020"]["fieldwork"]
+    moved = [r["obs_id"] for r in ROWS if "moved" in r["note"].lower()]
+    assert moved == ["genron_eai_jp_2020", "genron_eai_kr_2020"]
+
+
+def test_chart_description_counts_a_single_point_in_the_singular():
+    alt = charts.opinion_chart(event_ids=[]).alt_text
+    assert "1 point, 2025 24.8%" in alt
+    assert not re.search(r"(?<!\d)1 points", alt)
