@@ -51,8 +51,13 @@ __all__ = [
     "load_shape",
 ]
 
-_INT_RE = re.compile(r"[+-]?\d+")
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII digits only: Python's int() and float() also take "1_000" and other scripts' digits,
+# which a data file must not hold unnoticed.
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+_NUMBER_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_INT64 = 2**63
+_MAX_CELL = 100_000
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 _TYPE_WORDS = {
@@ -145,14 +150,14 @@ def _descriptor(base_dir=None) -> dict:
 
 
 def _resource(name: str, base_dir=None) -> dict:
+    if not isinstance(name, str):
+        raise DatasetError(
+            f"A dataset name must be text such as 'places', not {type(name).__name__} {name!r:.60}."
+        )
     descriptor = _descriptor(base_dir)
     by_name = {r["name"]: r for r in descriptor["resources"]}
     if name in by_name:
         return by_name[name]
-    if not isinstance(name, str):
-        raise DatasetError(
-            f"A dataset name must be text such as 'places', not {type(name).__name__} {name!r}."
-        )
     close = difflib.get_close_matches(name, list(by_name), n=3, cutoff=0.5)
     hint = (
         "Did you mean " + " or ".join(f"'{c}'" for c in close) + "?"
@@ -176,10 +181,12 @@ def _convert(raw: str, field: dict):
     if kind == "string":
         return raw
     if kind in ("integer", "year"):
-        if not _INT_RE.fullmatch(raw):
+        if not _INT_RE.fullmatch(raw) or len(raw) > 20 or not -_INT64 <= int(raw) < _INT64:
             raise ValueError
         return int(raw)
     if kind == "number":
+        if not _NUMBER_RE.fullmatch(raw):
+            raise ValueError
         value = float(raw)
         if not math.isfinite(value):
             raise ValueError
@@ -245,11 +252,14 @@ def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> 
             f"The file for dataset '{name}' is missing: {shown} does not exist. "
             f"Fix: {fix_file}."
         )
+    raw_bytes = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DatasetError(
-            f"{shown} is not UTF-8 text (byte {exc.start}). Save it as UTF-8 CSV, or {fix_file}."
+            f"{shown}, {_where_byte(raw_bytes, exc.start, names)}: expected UTF-8 text, found a byte "
+            f"that is not (0x{raw_bytes[exc.start]:02x}; was the file saved as Latin-1 or Windows-1252?). "
+            f"Save it as UTF-8 CSV, or {fix_file}."
         ) from None
 
     reader = csv.reader(text.splitlines(keepends=True))
@@ -257,6 +267,8 @@ def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> 
         header = next(reader)
     except StopIteration:
         raise DatasetError(f"{shown} is empty: it needs a header row. Fix: {fix_file}.") from None
+    except csv.Error as exc:
+        raise DatasetError(f"{shown}, header (line 1): not readable as CSV ({exc}). Fix: {fix_file}.") from None
     header = [h.strip() for h in header]
     if header != names:
         missing = [n for n in names if n not in header]
@@ -287,7 +299,7 @@ def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> 
     columns = {n: [] for n in names}
     lines = []
     row = 0
-    for record in reader:
+    for record in _records(reader, shown, fix_file):
         line = reader.line_num
         if not record or all(not cell.strip() for cell in record):
             continue  # blank line: not a data row
@@ -302,6 +314,10 @@ def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> 
         for field, raw in zip(fields, record):
             col = field["name"]
             raw = raw.strip()
+            if "\x00" in raw or len(raw) > _MAX_CELL:
+                found = "a NUL character" if "\x00" in raw else f"{len(raw):,} characters"
+                raise _problem(shown, row, line, col, f"text of at most {_MAX_CELL:,} characters with no NUL "
+                               "characters", found, "correct the cell, or " + fix_file)
             if raw in missing_values:
                 if (field.get("constraints") or {}).get("required"):
                     raise _problem(shown, row, line, col, "a value (this column is required)",
@@ -320,8 +336,40 @@ def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> 
                                "correct the cell, or " + fix_file)
             columns[col].append(value)
 
+    if not row:
+        raise DatasetError(
+            f"{shown} has a header but no data rows: the lessons need its rows. Fix: {fix_file}."
+        )
     _check_unique(resource, columns, lines, shown, fix_file)
     return _to_frame(fields, columns)
+
+
+def _records(reader, shown, fix_file):
+    """Yield the reader's records, turning the csv module's errors into a DatasetError."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise DatasetError(
+                f"{shown}, line {reader.line_num + 1}: not readable as CSV ({exc}; a cell may be far "
+                f"too long or a quote left open). Fix that line, or {fix_file}."
+            ) from None
+
+
+def _where_byte(raw: bytes, offset: int, names: list[str]) -> str:
+    """Return "data row R (line L), column 'C'" for a byte offset in a CSV file."""
+    before = raw[:offset].decode("utf-8", errors="replace")
+    line = before.count("\n") + 1
+    start = before.rfind("\n") + 1
+    try:
+        cells = next(csv.reader([before[start:]]))
+    except (csv.Error, StopIteration):
+        cells = [""]
+    column = names[min(len(cells), len(names)) - 1] if names else "?"
+    place = f"data row {line - 1} (line {line})" if line > 1 else "header (line 1)"
+    return f"{place}, column '{column}'"
 
 
 def _check_unique(resource, columns, lines, shown, fix_file):
