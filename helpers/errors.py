@@ -85,7 +85,7 @@ def whole_year(value, what: str, error: type[CourseError] = CourseError) -> int:
         raise error(message)
     try:
         year = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(float("inf"))
         raise error(message) from None
     if year != value and not isinstance(value, str):
         raise error(message)

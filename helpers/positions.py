@@ -27,6 +27,11 @@ def topics() -> list[str]:
 
 def positions_table(topic: str):
     """Return the rows of ``claims`` for one topic (a DataFrame), or raise a CourseError."""
+    if not isinstance(topic, str):
+        raise CourseError(
+            f"A topic is one name (text) such as 'radar_incident_2018', not {type(topic).__name__} {topic!r:.60}.\n"
+            f"Known topics: {', '.join(topics())}."
+        )
     claims = load_dataset("claims")
     rows = claims[claims["topic"] == topic]
     if rows.empty:

@@ -183,3 +183,14 @@ def test_any_damage_keeps_every_recoverable_record(lines, pfile):
     assert got == expected
     assert _progress.append(_rec(qid="new")).saved
     assert [r["question_id"] for r in _progress.load().records] == expected + ["new"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda: __import__("helpers.timeline", fromlist=["x"]).timeline(start=float("inf")),
+    lambda: __import__("helpers.timeline", fromlist=["x"]).timeline(end="soon"),
+    lambda: __import__("helpers.positions", fromlist=["x"]).compare_accounts(["a"]),
+    lambda: __import__("helpers.positions", fromlist=["x"]).show_positions({"topic": 1}),
+], ids=["timeline-inf", "timeline-text", "accounts-list", "positions-dict"])
+def test_junk_arguments_to_lesson_helpers_give_a_course_error(call):
+    with pytest.raises(CourseError):
+        call()
