@@ -12,11 +12,13 @@ folium or ipywidgets. Each submodule imports what it needs:
 - ``helpers.models``    the alliance-theory model of the theory lab
 - ``helpers.factcheck`` the source-critique claim checker
 - ``helpers.quiz``      quizzes from the question banks, and saved progress
+- ``helpers.environment`` a writable cache folder for matplotlib on read-only homes
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from helpers.environment import use_writable_caches
 from helpers.errors import CourseError, install_friendly_errors
 
 __version__ = "0.1.0"
@@ -40,3 +42,4 @@ __all__ = [
 ]
 
 install_friendly_errors()
+use_writable_caches()
