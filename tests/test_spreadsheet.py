@@ -68,3 +68,32 @@ def test_classroom_tables_hold_no_formula_cell(hostile_student, tmp_path):
         text = table.to_csv(index=False, lineterminator="\r\n")  # as csv.writer and spreadsheets write it
         cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
         assert not [c for c in cells if _runs_in_a_spreadsheet(c)], table.columns.tolist()
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FORMULA_TEXT = st.one_of(st.text(max_size=30), st.sampled_from(FORMULAS),
+                         st.builds(lambda c, t: c + t, st.sampled_from(FORMULA_STARTS), st.text(max_size=20)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=FORMULA_TEXT)
+def test_no_text_comes_out_runnable(text):
+    out = safe_cell(text)
+    assert not _runs_in_a_spreadsheet(out)
+    assert out == text or out == "'" + text, "only an apostrophe is ever added"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sid=FORMULA_TEXT.filter(lambda s: s.strip()), answers=st.lists(FORMULA_TEXT, min_size=1, max_size=4))
+def test_no_export_holds_a_runnable_cell(sid, answers, tmp_path_factory, monkeypatch):
+    folder = tmp_path_factory.mktemp("export")
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(folder / "p.json"))
+    monkeypatch.setenv("ALLIES_STUDENT_ID", sid)
+    for i, answer in enumerate(answers):
+        _progress.append({"lesson": "03", "question_id": f"q{i}", "type": "single",
+                          "score": 1.0, "correct": True, "answer": answer})
+    with open(quiz.export_progress(folder / "out.csv"), newline="", encoding="utf-8") as fh:
+        cells = [c for row in csv.reader(fh) for c in row]
+    assert not [c for c in cells if _runs_in_a_spreadsheet(c)]
