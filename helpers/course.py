@@ -26,7 +26,7 @@ ARTICLE = {
 ARTICLE_THEMES = [
     ("The missing Japan-South Korea link in the US-led front", ["01", "06", "08"]),
     ("History: colonial rule, the 1965 settlement, comfort women, forced labour", ["02"]),
-    ("The islets: Dokdo/Takeshima (Liancourt Rocks) and the sea's name", ["03"]),
+    ("The islets: the Liancourt Rocks (Dokdo/Takeshima) and the sea's name", ["03"]),
     ("Security ties fracturing: flags, radar, flybys, cancelled visits", ["04"]),
     ("Who pays for US troops in South Korea", ["05"]),
 ]
