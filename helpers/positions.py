@@ -93,7 +93,7 @@ TOPIC_TITLES = {
     "liancourt_sovereignty": "sovereignty over the Liancourt Rocks (Dokdo/Takeshima)",
     "claims_1965": "the 1965 Claims and Economic Co-operation Agreement",
     "comfort_women_2015": "the 2015 agreement on the comfort women",
-    "forced_labour_rulings": "the 2018 Supreme Court rulings on wartime forced labour",
+    "forced_labour_rulings": "the 2018 Supreme Court rulings on wartime labour",
     "rising_sun_flag": "the rising-sun ensign at the 2018 Jeju fleet review",
     "radar_incident_2018": "the radar incident of 20 December 2018",
     "gsomia_2019": "the 2019 notice to end GSOMIA, the military-information agreement",
