@@ -63,7 +63,7 @@ Public API (used by lessons 06 and 10)::
                           balance_of_threat=False, historical_enmity=False)
     hypothesis_table(episodes=None)   # each episode under the four switch settings
     episode_parameters(episodes=None) # the course's coding as model inputs
-    scenario_table(), scenario_text(), hypothesis_text(), assumptions_table(),
+    scenario_table(), scenario_text(), comparison_text(), hypothesis_text(), assumptions_table(),
     episodes_text(), open_episodes(), episode_timeline(episode_id=None)
 
 ``Prediction`` fields: the six inputs, ``fear_japan``/``fear_korea`` (of US
@@ -110,6 +110,7 @@ __all__ = [
     "SCENARIOS",
     "assumptions_table",
     "compare_with_episodes",
+    "comparison_text",
     "episode_parameters",
     "episode_timeline",
     "episodes_text",
@@ -390,9 +391,11 @@ def quasi_alliance(
     reasons.append(
         f"Level 1, between the quasi-allies. Korea's fear of abandonment by Japan is {k_ab:.2f} and Japan's "
         f"fear of entrapment by Korea is {j_en:.2f}, so the asymmetry between them is {f(bilateral):.2f} "
-        f"(the smaller of the two: friction needs one side that asks and one that holds back). Cha calls "
-        f"this friction the normal state. Shared fear of the US offsets it: {f(bilateral):.2f} x "
-        f"(1 - {f(shared):.2f}) = {f(left):.2f} is left (subtracts {-terms['Japan-Korea asymmetry not offset']:.2f})."
+        f"(the smaller of the two: friction needs one side that asks and one that holds back)"
+        + (". Cha calls this friction the normal state" if bilateral > 0 else
+           ": with no level-1 asymmetry, Cha's normal source of friction is absent")
+        + f". Shared fear of the US offsets it: {f(bilateral):.2f} x "
+        f"(1 - {f(shared):.2f}) = {f(left):.2f} is left (subtracts {f(w['weight_bilateral'] * left):.2f})."
     )
     if bot:
         reasons.append(
@@ -618,17 +621,19 @@ def open_episodes(episodes=None) -> list[str]:
 
 
 def episodes_text(episodes=None, width: int = 44) -> str:
-    """Return the episodes as a small plain-text table (id, years, label, coding, observed).
+    """Return the episodes as a small plain-text table (years, name, coding, observed).
 
-    The exercise period (:data:`EXERCISE_EPISODE`) is listed last, marked "(left for you)".
+    Students read this table, so it shows each period's years and name, not its
+    ``episode_id``. The exercise period (:data:`EXERCISE_EPISODE`) is listed last,
+    marked "(left for you)".
     """
     episodes = _episodes(episodes, with_exercise=True)
-    cols = [c for c in ("episode_id", "label", "us_posture", "japan_abandonment_fear",
+    cols = [c for c in ("label", "us_posture", "japan_abandonment_fear",
                         "korea_abandonment_fear", "shared_threat",
                         "observed_relations")
             if c in episodes.columns]
     table = episodes[cols].copy()
-    table.insert(1, "years", [f"{a}-{b}" for a, b in zip(episodes["start_year"], episodes["end_year"])])
+    table.insert(0, "years", [f"{a}-{b}" for a, b in zip(episodes["start_year"], episodes["end_year"])])
     for c in cols:
         table[c] = [
             "(left for you)" if c == "observed_relations" and _missing(v)
@@ -640,7 +645,7 @@ def episodes_text(episodes=None, width: int = 44) -> str:
             f"{v} (contested)" if str(flag).strip().lower() == "yes" else v
             for v, flag in zip(table["observed_relations"], episodes["coding_contested"])
         ]
-    names = {"episode_id": "episode", "observed_relations": "observed", "us_posture": "US posture",
+    names = {"label": "episode", "observed_relations": "observed", "us_posture": "US posture",
              "japan_abandonment_fear": "JP fear", "korea_abandonment_fear": "KR fear",
              "shared_threat": "threat"}
     return table.rename(columns=names).to_string(index=False)
@@ -837,6 +842,25 @@ def hypothesis_table(episodes=None, params_by_episode: dict | None = None):
     return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
 
 
+def _for_students(table):
+    """Replace the internal episode ids of a table by its years (what students read)."""
+    table = table.copy()
+    table["years"] = [y if y else e for e, y in zip(table["episode"], table["years"])]
+    return table.drop(columns="episode").rename(columns={"years": "period"})
+
+
 def hypothesis_text(episodes=None) -> str:
-    """Return :func:`hypothesis_table` as plain text (for a checked notebook cell)."""
-    return hypothesis_table(episodes).to_string(index=False)
+    """Return :func:`hypothesis_table` as plain text (for a checked notebook cell).
+
+    Each episode is named by its years, not by its ``episode_id``.
+    """
+    return _for_students(hypothesis_table(episodes)).to_string(index=False)
+
+
+def comparison_text(episodes=None) -> str:
+    """Return :func:`compare_with_episodes` (both hypotheses off) as plain text.
+
+    Each episode is named by its years, not by its ``episode_id`` (for a checked
+    notebook cell).
+    """
+    return _for_students(compare_with_episodes(episodes=episodes)).to_string(index=False)

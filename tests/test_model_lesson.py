@@ -23,7 +23,26 @@ CLAIMS = [
     ("the score is -0.36, **friction**", lambda: models.quasi_alliance(**models.SCENARIOS["both allies feel secure"]).score,
      -0.36),
     ("The model says friction (-0.39)", lambda: models.quasi_alliance(0.7, 0.5).score, -0.39),
+    ("the model gives +0.15, cooperation exactly on the threshold", lambda: models.quasi_alliance(0.5, 0.5).score, 0.15),
+    ("with Japan at 0.6 and South Korea at 0.5 it gives -0.12, mixed", lambda: models.quasi_alliance(0.6, 0.5).score,
+     -0.12),
 ]
+
+
+def test_open_case_labels_are_the_models():
+    assert models.quasi_alliance(0.5, 0.5).label == "cooperation"
+    assert models.quasi_alliance(0.6, 0.5).label == "mixed"
+
+
+def test_explorer_step_five_history_alone_does_not_reach_friction():
+    # Step 5 of "Explore the model": shared fear (0.3/0.3), history at 1 with its switch on.
+    p = models.quasi_alliance(0.3, 0.3, history_salience=1.0, historical_enmity=True)
+    assert p.label == "mixed" and p.score == pytest.approx(-0.01, abs=1e-9)
+
+
+def test_reasons_never_print_a_negative_zero():
+    p = models.quasi_alliance(0.8, 0.8, korea_fears_abandonment_by_japan=0.0)
+    assert "-0.00" not in p.explain()
 
 
 @pytest.mark.parametrize("text,value,expected", CLAIMS)
