@@ -159,8 +159,35 @@ def _date_text(value, precision) -> tuple[str, str]:
     return stamp.strftime("%Y-%m-%d"), f"{stamp.day} {_MONTHS[stamp.month - 1]} {stamp.year}"
 
 
+#: How each ``events`` category and country code reads to a student.
+CATEGORY_LABELS = {
+    "colonial": "colonial era",
+    "diplomacy": "diplomacy",
+    "history_apology": "history and apologies",
+    "courts": "courts",
+    "territory": "territory",
+    "security": "security",
+    "trade": "trade",
+    "alliance": "alliances",
+    "cost_sharing": "cost sharing",
+    "opinion": "public opinion",
+}
+COUNTRY_NAMES = {"JPN": "Japan", "KOR": "South Korea", "USA": "United States", "PRK": "North Korea",
+                 "CHN": "China", "RUS": "Russia", "TWN": "Taiwan"}
+
+
+def category_label(category) -> str:
+    """Return a category as words ("history and apologies"), or the code itself if unknown."""
+    return CATEGORY_LABELS.get(str(category), str(category).replace("_", " "))
+
+
+def countries_label(codes) -> str:
+    """Return "Japan, South Korea" for "JPN;KOR" (unknown codes are kept as they are)."""
+    return ", ".join(COUNTRY_NAMES.get(c.strip(), c.strip()) for c in str(codes).split(";") if c.strip())
+
+
 def _describe_filter(categories, start, end) -> str:
-    cats = "every category" if categories is None else ", ".join(map(str, categories)) or "no category"
+    cats = "every category" if categories is None else ", ".join(map(category_label, categories)) or "no category"
     span = f"{start if start is not None else 'the earliest year'}–{end if end is not None else 'the latest year'}"
     return f"{cats}; years {span}"
 
@@ -170,7 +197,7 @@ def events_text(events) -> str:
     if len(events) == 0:
         return "No events match."
     return "\n".join(
-        f"{_date_text(r.date, getattr(r, 'date_precision', 'day'))[1]:<12}  [{r.category}]  {getattr(r, 'title', '')}"
+        f"{_date_text(r.date, getattr(r, 'date_precision', 'day'))[1]:<12}  [{category_label(r.category)}]  {getattr(r, 'title', '')}"
         for r in events.itertuples(index=False)
     )
 
@@ -201,9 +228,9 @@ def events_html(events, categories=None, start=None, end=None, total=None) -> st
         title = html.escape(str(getattr(row, "title", "")))
         summary = getattr(row, "summary", "")
         summary = "" if summary is None or summary != summary else html.escape(str(summary))
-        category = html.escape(str(row.category))
+        category = html.escape(category_label(row.category))
         countries = getattr(row, "countries", "")
-        countries = "" if countries is None or countries != countries else html.escape(str(countries))
+        countries = "" if countries is None or countries != countries else html.escape(countries_label(countries))
         confidence = getattr(row, "confidence", None)
         flag = ""
         if confidence is not None and confidence == confidence and str(confidence).lower() not in ("high", ""):
@@ -218,7 +245,9 @@ def events_html(events, categories=None, start=None, end=None, total=None) -> st
         )
     return (
         f"<p role='status'>{shown} ({label}).</p>"
-        "<ol style='list-style:none;padding-left:0;max-height:28em;overflow-y:auto'>"
+        # a scrolling list must be reachable by keyboard and named (axe: scrollable-region-focusable)
+        "<ol tabindex='0' aria-label='Events, oldest first' "
+        "style='list-style:none;padding-left:0;max-height:28em;overflow-y:auto'>"
         + "".join(items)
         + "</ol>"
     )
@@ -263,7 +292,7 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
     chosen = all_cats if categories is None else [str(c) for c in _as_list(categories, "categories")]
 
     category_select = widgets.SelectMultiple(
-        options=all_cats,
+        options=[(category_label(c), c) for c in all_cats],
         value=tuple(chosen),
         rows=min(len(all_cats), 8),
         description="Categories",

@@ -185,7 +185,7 @@ def test_widget_bad_input_is_a_plain_message(small):
 
 def test_widget_lessons_restricts_what_can_be_shown(small):
     view = timeline(lessons="08", data=small)
-    assert view.category_select.options == ("legal", "treaty")
+    assert [value for _, value in view.category_select.options] == ["legal", "treaty"]
     assert _titles(view) == ["Comfort-women deal", "Nippon Steel ruling"]
 
 
@@ -222,3 +222,23 @@ def test_real_widget_citation_and_slider_range(events):
     view.year_slider.value = (1965, 1965)
     assert "1965" in view.events_view.value
     assert "1910" not in re.sub(r"years \d+–\d+", "", view.events_view.value.split("</p>", 1)[1])
+
+
+def test_students_read_categories_and_countries_as_words(events):
+    from helpers.timeline import category_label, countries_label, events_html, events_text
+
+    sample = events[events["category"].isin(["history_apology", "cost_sharing"])].head(6)
+    page, text = events_html(sample), events_text(sample)
+    for raw in ("history_apology", "cost_sharing", "KOR;", ";JPN", ";USA"):
+        assert raw not in page and raw not in text
+    assert category_label("history_apology") == "history and apologies"
+    assert countries_label("KOR;JPN;USA") == "South Korea, Japan, United States"
+    view = timeline(lessons="05")
+    assert all(label == category_label(value) for label, value in view.category_select.options)
+
+
+def test_the_event_list_scrolls_by_keyboard_and_has_a_name(events):
+    from helpers.timeline import events_html
+
+    page = events_html(events.head(3))
+    assert "<ol tabindex='0' aria-label=" in page
