@@ -677,13 +677,16 @@ def static_html(bank: dict, layout: list[dict]) -> str:
             for i in entry["order"]:
                 c = q["choices"][i]
                 verdict = "Right" if c["correct"] else "Not right"
-                answer.append(f"<li><strong>{verdict}:</strong> {_esc(c['text'])}. {_esc(c['feedback'])}</li>")
+                text = c["text"].rstrip()
+                stop = "" if text.endswith((".", "?", "!", ":", ";")) else "."
+                answer.append(f"<li><strong>{verdict}:</strong> {_esc(text)}{stop} {_esc(c['feedback'])}</li>")
             answer.append("</ul>")
         elif q["type"] == "numeric":
             unit = f" ({_esc(q['unit'])})" if q["unit"].strip() else ""
             parts.append(f"<p><em>Answer with a number{unit}.</em></p>")
             tol = f", accepted within ±{q['tolerance']:g}" if q["tolerance"] else ""
-            answer.append(f"<p><strong>Answer:</strong> {q['answer']:g} {_esc(q['unit'])}{tol}.</p>")
+            shown = f"{q['answer']:g} {_esc(q['unit'])}".strip()
+            answer.append(f"<p><strong>Answer:</strong> {shown}{tol}.</p>")
         else:
             parts.append("<p><em>Put these in the right order:</em></p><ul>")
             parts += [f"<li>{_esc(item)}</li>" for item in entry["shown"]]

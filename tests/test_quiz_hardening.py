@@ -133,3 +133,10 @@ def test_ordering_score_is_the_share_of_items_in_place(order):
     assert r.score == sum(1 for p, i in enumerate(order) if p == i) / 4
     texts = [ORDER["items"][i] for i in order]
     assert quiz.check(ORDER, texts).score == r.score
+
+
+def test_the_static_copy_never_doubles_a_full_stop():
+    q = dict(SINGLE, choices=[dict(c, text=c["text"] + " was confirmed.") for c in SINGLE["choices"]])
+    page = quiz.static_html({"lesson": "99", "title": "t", "questions": [q, dict(NUM, unit="")]},
+                            [{"q": q, "order": [0, 1, 2]}, {"q": dict(NUM, unit="")}])
+    assert ".." not in page and " ." not in page
