@@ -50,8 +50,8 @@ ASPECTS = [
     {
         "aspect": "Trilateral mechanisms",
         "then": "GSOMIA the only Japan-ROK security agreement (as the article says), beside the "
-                "2014 trilateral information-sharing arrangement (TISA); no regular trilateral summits "
-                "or exercises.",
+                "2014 trilateral information-sharing arrangement (TISA); no regular trilateral summits and "
+                "no regular multi-domain trilateral exercise (only occasional missile-warning drills).",
         "then_events": ["ev2014_31", "ev2016_34"],
         "now": "Camp David's structures survive at minister and officer level (five foreign ministers' "
                "meetings in 2025, among them Brussels, New York and Gyeongju; Freedom Edge in September 2025), but no trilateral "
