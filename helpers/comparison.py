@@ -130,7 +130,11 @@ def _opinion_row():
             if row is None:
                 continue
             comparable = "" if row["comparable"] else ", not comparable with earlier rounds"
-            texts.append(f"{label}: {row['value_pct']:.1f}% ({row['year']}, {row['survey']}{comparable})")
+            # Fieldwork, not just the year: the 2019 round was in May, after the article.
+            when_asked = row["fieldwork"] if isinstance(row.get("fieldwork"), str) and row["fieldwork"] else row["year"]
+            # A round outside the comparable series is named by its own method, not the series title.
+            who_asked = row["survey"] if row["comparable"] else row["method"]
+            texts.append(f"{label}: {row['value_pct']:.1f}% (fieldwork {when_asked}, {who_asked}{comparable})")
         parts[when] = "; ".join(texts) + "."
     # The survey rounds held may stop before 2025: say so rather than let the column heading imply it.
     parts["now"] = "Latest rounds held in the course dataset: " + parts["now"]
