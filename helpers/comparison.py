@@ -9,8 +9,9 @@ datasets show them in 2025-26. The words are the course's; every statement rests
 
 Main calls::
 
-    then_and_now()      -> DataFrame (aspect, January 2019, 2025-26, evidence)
-    show_then_and_now() -> the same table, styled for reading
+    then_and_now()      -> DataFrame (aspect, January 2019, 2025-26, evidence as row ids)
+    show_then_and_now() -> the same table for students: evidence as event titles and
+                           dates, no internal ids or column names, styled for reading
     evidence_summary()  -> one line: how many aspects, how many cited rows, newest date
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ ASPECTS = [
         "aspect": "Leaders",
         "then": "Moon Jae-in and Abe Shinzo, the leaders the article names, with Donald Trump in "
                 "his first term.",
-        "then_events": ["ev2013_29", "ev2018_81"],
+        "then_events": [],
         "now": "Lee Jae-myung, president since 4 June 2025 after a snap election; Takaichi Sanae, "
                "prime minister since 21 October 2025 (LDP-Ishin coalition, a two-thirds LDP majority "
                "after February 2026); Trump in his second term.",
@@ -49,8 +50,8 @@ ASPECTS = [
     {
         "aspect": "Trilateral mechanisms",
         "then": "GSOMIA the only Japan-ROK security agreement (as the article says), beside the "
-                "2014 trilateral information-sharing arrangement (TISA); no regular trilateral summits "
-                "or exercises.",
+                "2014 trilateral information-sharing arrangement (TISA); no regular trilateral summits and "
+                "no regular multi-domain trilateral exercise (only occasional missile-warning drills).",
         "then_events": ["ev2014_31", "ev2016_34"],
         "now": "Camp David's structures survive at minister and officer level (five foreign ministers' "
                "meetings in 2025, among them Brussels, New York and Gyeongju; Freedom Edge in September 2025), but no trilateral "
@@ -65,14 +66,15 @@ ASPECTS = [
         "now": "Shuttle diplomacy: five Lee summits with Japanese leaders by January 2026 (G7, Tokyo "
                "with the first joint document in 17 years, Busan, Gyeongju, Nara); Lee calls overturning "
                "the 2015 and 2023 settlements 'undesirable' (August 2025).",
-        "now_events": ["ev2025_p5", "ev2025_p11", "ev2025_p16", "ev2025_p22", "ev2026_p30", "ev2025_p35"],
+        "now_events": ["ev2025_p5", "ev2025_p35", "ev2025_p11", "ev2025_p16", "ev2025_p22", "ev2026_p30"],
     },
     {
         "aspect": "China",
         "then": "A background presence in the article ('North Korea and China loom').",
         "then_events": [],
         "now": "A Japan-China crisis after Takaichi's November 2025 Taiwan remarks (travel advisory, "
-               "seafood halt, dual-use export ban); Seoul says it will not take sides.",
+               "seafood halt, dual-use export ban); Seoul says it will not take sides (December 2025, "
+               "January 2026).",
         "now_events": ["ev2025_p23", "ev2025_p24", "ev2025_p26", "ev2026_p28", "ev2026_p29"],
     },
 ]
@@ -102,12 +104,13 @@ def _sma_row():
     agreed = sma.loc[sma["status"] == "agreed"]
     last = agreed.loc[agreed["year"].idxmax()]
     return {
-        "aspect": "Korea's cost-sharing payment (dataset sma_cost_sharing)",
+        "aspect": "Korea's cost-sharing payment",
         "January 2019": f"{then['agreement']}: ₩{then['amount_krw_bn']:,.1f} bn for {then['year']} "
                         f"(+{then['change_pct']:.1f}%).",
         "2025-26": f"{last['agreement']}: ₩{last['amount_krw_bn']:,.1f} bn for {last['year']} "
                    f"(+{last['change_pct']:.1f}%); {last['note']}.",
         "evidence": f"sma_cost_sharing rows for 2019 and {last['year']}",
+        "reading": f"Course cost-sharing dataset (Special Measures Agreements): the 2019 and {last['year']} rows",
     }
 
 
@@ -127,41 +130,72 @@ def _opinion_row():
             if row is None:
                 continue
             comparable = "" if row["comparable"] else ", not comparable with earlier rounds"
-            texts.append(f"{label}: {row['value_pct']:.1f}% ({row['year']}, {row['survey']}{comparable})")
+            # Fieldwork, not just the year: the 2019 round was in May, after the article.
+            when_asked = row["fieldwork"] if isinstance(row.get("fieldwork"), str) and row["fieldwork"] else row["year"]
+            # A round outside the comparable series is named by its own method, not the series title.
+            who_asked = row["survey"] if row["comparable"] else row["method"]
+            texts.append(f"{label}: {row['value_pct']:.1f}% (fieldwork {when_asked}, {who_asked}{comparable})")
         parts[when] = "; ".join(texts) + "."
+    # The survey rounds held may stop before 2025: say so rather than let the column heading imply it.
+    parts["now"] = "Latest rounds held in the course dataset: " + parts["now"]
     return {
-        "aspect": "Public opinion (dataset opinion)",
+        "aspect": "Public opinion",
         "January 2019": parts["then"],
         "2025-26": parts["now"],
         "evidence": "opinion rows, measure good_impression, 2019 and the latest year held",
+        "reading": "Course opinion dataset: the share with a good impression of the other country, "
+                   "2019 and the latest round held",
     }
 
 
-def then_and_now():
-    """Return the comparison as a DataFrame: aspect, January 2019, 2025-26, evidence."""
+def _reading(ids: list[str], events) -> str:
+    """The same rows as :func:`_evidence`, named as students see them: title and date."""
+    _evidence(ids, events)
+    return "; ".join(f"{events.loc[i, 'title']} ({events.loc[i, 'date'].day} {events.loc[i, 'date']:%B %Y})"
+                     for i in ids)
+
+
+def then_and_now(for_reading: bool = False):
+    """Return the comparison as a DataFrame: aspect, January 2019, 2025-26, evidence.
+
+    By default ``evidence`` names the ``events`` rows by id and date (for checking and
+    tests). With ``for_reading=True`` the columns are headed for students and the evidence
+    names each event by its title and date, without internal ids or column names.
+    """
     import pandas as pd
 
     events = _events()
+    cite = _reading if for_reading else _evidence
     rows = [
         {
             "aspect": a["aspect"],
             "January 2019": a["then"],
             "2025-26": a["now"],
-            "evidence": "; ".join(filter(None, [_evidence(a["then_events"], events),
-                                                _evidence(a["now_events"], events)])),
+            "evidence": "; ".join(filter(None, [cite(a["then_events"], events) or
+                                                ("the article itself" if for_reading else ""),
+                                                cite(a["now_events"], events)])),
         }
         for a in ASPECTS
     ]
     rows.insert(3, _sma_row())
     rows.append(_opinion_row())
-    return pd.DataFrame(rows, columns=["aspect", "January 2019", "2025-26", "evidence"])
+    for row in rows:
+        reading = row.pop("reading", None)
+        if for_reading and reading:
+            row["evidence"] = reading
+    df = pd.DataFrame(rows, columns=["aspect", "January 2019", "2025-26", "evidence"])
+    if for_reading:
+        df = df.rename(columns={"aspect": "Aspect", "evidence": "Evidence (course datasets)"})
+    return df
 
 
 def show_then_and_now():
     """Return :func:`then_and_now` styled for reading in the lesson."""
     from helpers.display import table
 
-    return table(then_and_now(), caption="January 2019 and 2025-26, point by point (sources: the events rows named)")
+    return table(then_and_now(for_reading=True),
+                 caption="January 2019 and 2025-26, point by point (evidence: the events in the course timeline, "
+                         "by title and date)")
 
 
 def evidence_summary() -> str:

@@ -22,7 +22,7 @@ def test_every_cited_event_exists_and_is_dated():
 
 
 def test_cost_sharing_row_reads_the_dataset():
-    row = comparison.then_and_now().set_index("aspect").loc["Korea's cost-sharing payment (dataset sma_cost_sharing)"]
+    row = comparison.then_and_now().set_index("aspect").loc["Korea's cost-sharing payment"]
     assert "10th SMA" in row["January 2019"] and "2019" in row["January 2019"]
     assert "SMA" in row["2025-26"]
 
@@ -38,3 +38,12 @@ def test_summary_counts_cited_rows():
     text = comparison.evidence_summary()
     assert text.startswith(f"{len(comparison.ASPECTS) + 2} aspects compared")
     assert "all found in the dataset" in text
+
+
+def test_reading_version_shows_titles_and_dates_not_ids_or_column_names():
+    df = comparison.then_and_now(for_reading=True)
+    assert list(df.columns) == ["Aspect", "January 2019", "2025-26", "Evidence (course datasets)"]
+    text = " ".join(df.astype(str).to_numpy().ravel())
+    assert "Lee Jae-myung takes office (4 June 2025)" in text
+    for raw in ("ev20", "sma_cost_sharing", "good_impression", "koreans_on_japan"):
+        assert raw not in text, raw
