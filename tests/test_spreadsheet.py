@@ -86,7 +86,7 @@ def test_no_text_comes_out_runnable(text):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(sid=FORMULA_TEXT.filter(lambda s: s.strip()), answers=st.lists(FORMULA_TEXT, min_size=1, max_size=4))
+@given(sid=FORMULA_TEXT.filter(lambda s: s.strip() and "\x00" not in s), answers=st.lists(FORMULA_TEXT, min_size=1, max_size=4))
 def test_no_export_holds_a_runnable_cell(sid, answers, tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("export")
     monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(folder / "p.json"))
