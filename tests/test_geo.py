@@ -99,10 +99,7 @@ def test_place_distance_refuses_coordinates():
 def places():
     from helpers.data import load_dataset
 
-    try:
-        return load_dataset("places")
-    except DatasetError as exc:  # pragma: no cover - only before the data lands
-        pytest.skip(f"places dataset not available yet: {exc}")
+    return load_dataset("places")  # a broken committed dataset must fail here, not skip
 
 
 def test_seoul_tokyo_from_the_dataset_is_about_1155_km(places):

@@ -330,10 +330,7 @@ def test_comparison_names_unknown_episodes():
 def test_comparison_on_the_course_dataset():
     from helpers.data import load_dataset
 
-    try:
-        episodes = load_dataset("alliance_episodes")
-    except CourseError:
-        pytest.skip("alliance_episodes dataset not in the tree yet")
+    episodes = load_dataset("alliance_episodes")  # broken data fails, never skips
     table = compare_with_episodes()
     coded = episodes[episodes["observed_relations"].fillna("").str.strip() != ""]
     assert list(table["episode"]) == list(coded["episode_id"])

@@ -37,10 +37,7 @@ def small():
 def events():
     from helpers.data import load_dataset
 
-    try:
-        return load_dataset("events")
-    except CourseError as exc:  # the dataset is built by another engineer
-        pytest.skip(f"events dataset not available yet: {exc}")
+    return load_dataset("events")  # a broken committed dataset must fail here, not skip
 
 
 def ids(frame):
