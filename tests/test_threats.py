@@ -166,3 +166,22 @@ def test_data_text_is_escaped_in_the_exercise(monkeypatch):
     html_text = shown._repr_mimebundle_()["text/html"]
     assert "<script>alert(1)</script>" not in html_text
     assert "&lt;script&gt;" in html_text
+
+
+# ------------------------------------------------------------- reading tables
+
+
+def test_tables_show_readable_headers_not_column_names():
+    html = threats.tests_table(2014).to_html()
+    assert "Missiles (CNS)" in html and "Launch days (CNS, Korean date)" in html
+    assert "missiles_cns" not in html and "launch_days_cns" not in html
+    assert "2014-2026 (2026 to 19 April)" in html
+    polls = threats.nuclear_polls_table().to_html()
+    assert "In favour (%)" in polls and "support_pct" not in polls
+    assert "66.0" in polls  # KINU 2024
+
+
+def test_a_year_range_with_no_japanese_count_still_draws_a_table():
+    # 2024-26 has no Ministry of Defense figures: the columns are all missing.
+    html = threats.tests_table(2024).to_html()
+    assert "—" in html and "2024-2026" in html
