@@ -87,7 +87,8 @@ def table(df, caption: str | None = None, na_rep: str = "—", formats: dict | N
             fmt[col] = lambda v: na_rep if v is None or v != v else f"{v:%Y-%m-%d}"
             numeric.append(col)
         elif is_numeric_dtype(s):
-            sep = "," if s.dropna().abs().max() >= 10_000 else ""
+            present = s.dropna()  # an all-missing column (e.g. Int64 <NA>) has no maximum
+            sep = "," if len(present) and present.abs().max() >= 10_000 else ""
             fmt[col] = _float_format(s.dropna(), sep) if is_float_dtype(s) else "{:" + sep + "d}"
             numeric.append(col)
         else:

@@ -2,7 +2,8 @@
 
 Three things for lesson 09, each on top of the course's shared machinery:
 
-- :func:`tests_by_year` and :func:`tests_summary` read ``nk_missile_tests``;
+- :func:`tests_by_year`, :func:`tests_summary` and :func:`tests_table` read ``nk_missile_tests``
+  (:func:`nuclear_polls_table` shows ``nuclear_opinion`` the same way, with readable headers);
   :func:`threat_chart` draws the launches per year with the nuclear tests and the allies'
   responses marked (a :class:`helpers.charts` figure with alt text and citation), and
   :func:`threat_explorer` puts a year range and a "who acted" choice in front of it.
@@ -31,9 +32,11 @@ __all__ = [
     "china_scale_check",
     "china_scale_exercise",
     "china_statements",
+    "nuclear_polls_table",
     "responses",
     "tests_by_year",
     "tests_summary",
+    "tests_table",
     "threat_chart",
     "threat_explorer",
 ]
@@ -132,6 +135,54 @@ def tests_summary() -> str:
             f"{int(r.year)}: {int(r.missiles_japan_mod)} / {int(r.launch_events_japan_mod)}" for r in mod.itertuples()
         ))
     return "\n".join(lines)
+
+
+#: Reader-facing headers for the tests table (the dataset's column names are for code).
+TESTS_COLUMNS = {
+    "year": "Year",
+    "missiles_cns": "Missiles (CNS)",
+    "launch_days_cns": "Launch days (CNS, Korean date)",
+    "launch_events_japan_mod": "Launch events (Japan's Defense Ministry)",
+    "missiles_japan_mod": "Ballistic missiles (Japan's Defense Ministry)",
+    "nuclear_tests": "Nuclear tests",
+    "confidence": "Confidence",
+}
+
+#: Reader-facing headers for the nuclear-option polls table.
+POLL_COLUMNS = {
+    "year": "Year",
+    "pollster": "Pollster",
+    "population": "Who was asked",
+    "fieldwork": "Fieldwork",
+    "sample_size": "Sample",
+    "support_pct": "In favour (%)",
+    "oppose_pct": "Against (%)",
+}
+
+
+def tests_table(start=None, end=None):
+    """Return the yearly tests from ``start`` to ``end`` as a table for reading (readable headers)."""
+    from helpers.display import table
+
+    df = tests_by_year(start, end)
+    first, last = int(df["year"].min()), int(df["year"].max())
+    end_row = df.iloc[-1]
+    partial = "" if end_row["covers_to"].month == 12 and end_row["covers_to"].day == 31 else (
+        f" ({last} to {end_row['covers_to']:%d %B})")
+    shown = df[list(TESTS_COLUMNS)].rename(columns=TESTS_COLUMNS)
+    return table(shown, caption=f"North Korean launches and nuclear tests, {first}-{last}{partial}; "
+                                "— = not found")
+
+
+def nuclear_polls_table():
+    """Return the ``nuclear_opinion`` surveys as a table for reading (readable headers)."""
+    from helpers.data import load_dataset
+    from helpers.display import table
+
+    polls = load_dataset("nuclear_opinion")[list(POLL_COLUMNS)].rename(columns=POLL_COLUMNS)
+    return table(polls, caption="South Korean support for an indigenous nuclear weapon, by survey "
+                                "(per cent; — = not reported)",
+                 formats={"In favour (%)": "{:.1f}", "Against (%)": "{:.0f}"})
 
 
 # ------------------------------------------------------------------- responses

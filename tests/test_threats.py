@@ -21,8 +21,17 @@ def test_tests_by_year_covers_every_year_and_matches_the_cns_counts():
     assert int(df["nuclear_tests"].sum()) == 6
     assert set(df.loc[df["nuclear_tests"] > 0, "year"]) == {2006, 2009, 2013, 2016, 2017}
     assert by.loc[2022, "missiles_japan_mod"] == 59 and by.loc[2022, "launch_events_japan_mod"] == 31
-    assert str(by.loc[2026, "covers_to"].date()) == "2026-04-18"
+    assert str(by.loc[2026, "covers_to"].date()) == "2026-04-19"
     assert (df["launch_days_cns"] <= df["missiles_cns"]).all()
+
+
+def test_launch_days_are_counted_by_the_korean_date():
+    # The public copy dates launches in UTC; the 8 May 2025 launches fall on 7 and 8 May UTC
+    # but on one Korean day, so 2025 has six launch days, not seven.
+    by = threats.tests_by_year().set_index("year")
+    assert by.loc[2025, "launch_days_cns"] == 6 and by.loc[2022, "launch_days_cns"] == 33
+    for year in (2016, 2019, 2022, 2023, 2025):
+        assert "Korean date" in by.loc[year, "note"] and "UTC dates" in by.loc[year, "note"]
 
 
 def test_partial_and_uncertain_years_are_marked():
@@ -43,7 +52,7 @@ def test_years_out_of_order_or_out_of_range_give_a_plain_message():
 def test_summary_states_the_headline_figures():
     text = threats.tests_summary()
     assert "Most in one year: 69 in 2022" in text
-    assert "2026 to 18 Apr 2026: 25 missiles on 6 days" in text
+    assert "2026 to 19 Apr 2026: 25 missiles on 6 days" in text
     assert "Nuclear tests: 6, the last in 2017" in text
     assert "2022: 59 / 31" in text
 
@@ -81,7 +90,7 @@ def test_an_unknown_group_names_the_known_ones():
 def test_chart_has_alt_text_with_every_bar_and_the_citations():
     fig = threats.threat_chart(2016, 2026)
     assert "2022: 69" in fig.alt_text and "2018: 0" in fig.alt_text
-    assert "2026 only to 18 Apr 2026" in fig.alt_text
+    assert "2026 only to 19 Apr 2026" in fig.alt_text
     assert "Washington Declaration" in fig.alt_text
     assert "nk_missile_tests" in fig.citation or "CNS" in fig.citation
     assert fig.to_png()[:4] == b"\x89PNG"
@@ -157,3 +166,22 @@ def test_data_text_is_escaped_in_the_exercise(monkeypatch):
     html_text = shown._repr_mimebundle_()["text/html"]
     assert "<script>alert(1)</script>" not in html_text
     assert "&lt;script&gt;" in html_text
+
+
+# ------------------------------------------------------------- reading tables
+
+
+def test_tables_show_readable_headers_not_column_names():
+    html = threats.tests_table(2014).to_html()
+    assert "Missiles (CNS)" in html and "Launch days (CNS, Korean date)" in html
+    assert "missiles_cns" not in html and "launch_days_cns" not in html
+    assert "2014-2026 (2026 to 19 April)" in html
+    polls = threats.nuclear_polls_table().to_html()
+    assert "In favour (%)" in polls and "support_pct" not in polls
+    assert "66.0" in polls  # KINU 2024
+
+
+def test_a_year_range_with_no_japanese_count_still_draws_a_table():
+    # 2024-26 has no Ministry of Defense figures: the columns are all missing.
+    html = threats.tests_table(2024).to_html()
+    assert "—" in html and "2024-2026" in html
