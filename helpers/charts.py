@@ -491,7 +491,9 @@ def host_support_table():
         rows.append({"country": "South Korea", "period": str(int(r.year)), "agreement": r.agreement,
                      "per_year_bn": r.amount_krw_bn, "currency": "KRW", "us_troops": kor})
     for r in hns.itertuples():
-        rows.append({"country": "Japan", "period": str(r.period), "agreement": str(r.status),
+        # Japan's agreements have no ordinal names like Korea's SMAs: name the kind of deal.
+        kind = "Special Agreement" if int(r.end_fy) > int(r.start_fy) else "Special Agreement (one-year extension)"
+        rows.append({"country": "Japan", "period": str(r.period), "agreement": kind,
                      "per_year_bn": r.per_year_jpy_bn, "currency": "JPY", "us_troops": jpn})
     df = pd.DataFrame(rows)
     df["per_troop_m"] = df["per_year_bn"] * 1000.0 / df["us_troops"]
@@ -726,14 +728,19 @@ def _pct(v) -> str:
     return f"{float(v):.3f}".rstrip("0").rstrip(".") + "%"
 
 
+def _day(v) -> str:
+    """A date as a student reads it (2019-01-28), without a clock time."""
+    return v.strftime("%Y-%m-%d") if hasattr(v, "strftime") else str(v)[:10]
+
+
 _COLUMNS = {
-    "claim_id": ("Claim", None),
+    "item": ("No.", "{:d}"),
     "quote": ("What the article says", None),
     "verdict": ("Verdict", None),
     "correction": ("Correction", None),
     "evidence": ("Evidence", None),
     "country": ("Country", None),
-    "as_of": ("Date reported", None),
+    "as_of": ("Date reported", _day),
     "troops": ("US troops", "{:,.0f}"),
     "approximate": ("Round figure?", None),
     "year": ("Year", "{:d}"),
@@ -764,8 +771,8 @@ _COLUMNS = {
 }
 #: Columns too long for a table cell: shown under the table, row by row, in a fold.
 _NOTE_COLUMNS = ("note", "source")
-_HIDDEN = ("iso3",)
-_ROW_KEYS = ("claim_id", "period", "as_of", "year", "country")
+_HIDDEN = ("iso3", "claim_id")
+_ROW_KEYS = ("item", "period", "as_of", "year", "country")
 
 
 def _formatter(fmt):
@@ -810,7 +817,10 @@ def money_view(df, caption: str | None = None, notes_open: bool = False) -> Mone
     key = next((k for k in _ROW_KEYS if k in df.columns), None)
     notes = []
     for i, r in df.iterrows():
-        label = str(r[key]) if key is not None else str(i + 1)
+        if key is None:
+            label = str(i + 1)
+        else:
+            label = _day(r[key]) if key == "as_of" else str(r[key])
         for col in _NOTE_COLUMNS:
             if col in df.columns and str(r[col]).strip() and str(r[col]) != "nan":
                 notes.append((label, col, str(r[col])))
@@ -1210,7 +1220,10 @@ def article_claims_about(text: str):
             f"or look through load_dataset('article_claims')."
         )
     keep = [c for c in ("claim_id", "quote", "verdict", "correction", "evidence", "source") if c in hits]
-    return hits[keep].reset_index(drop=True)
+    out = hits[keep].reset_index(drop=True)
+    # Students see a row number, not the dataset's internal claim id (kept for lookups).
+    out.insert(0, "item", range(1, len(out) + 1))
+    return out
 
 
 # ------------------------------------------------------- alliance diagram (lesson 01)

@@ -156,3 +156,40 @@ def test_money_datasets_have_no_dollar_signs():
     for name in ("sma_cost_sharing", "japan_hns", "defence_budgets", "us_troops", "us_bases"):
         text = (helpers.DATASETS_DIR / f"{name}.csv").read_text(encoding="utf-8")
         assert "$" not in text, name
+
+
+# ------------------------------------------------ what students read in the tables
+
+
+def test_dates_are_shown_without_a_clock_time():
+    view = charts.money_view(charts.load_dataset("us_troops"))
+    assert "00:00:00" not in view.html
+    assert "2019-01-28" in view.html
+    assert all(":" not in label for label, _, _ in view.notes)
+
+
+def test_article_claims_show_row_numbers_not_internal_ids():
+    df = charts.article_claims_about("base")
+    view = charts.money_view(df)
+    assert "claim_id" in df.columns  # kept for lookups
+    assert list(view.frame.columns)[0] == "No."
+    for claim_id in df["claim_id"]:
+        assert f">{claim_id}<" not in view.html and f"<strong>{claim_id}</strong>" not in view.html
+    assert [label for label, _, _ in view.notes][:1] == ["1"]
+
+
+def test_lesson_05_claim_corrections_and_evidence_have_no_dollar_signs_or_dataset_ids():
+    rows = [r for r in _rows("article_claims") if r["lesson"] == "05"]
+    assert rows
+    for r in rows:
+        assert "$" not in r["correction"] + r["evidence"], r["claim_id"]
+    for r in rows:
+        if r["claim_id"] in ("ac15", "ac24", "ac25", "ac27"):  # the rows the lesson displays
+            assert not re.search(r"\b(us_bases|sma_cost_sharing|places|events) ", r["evidence"]), r["claim_id"]
+
+
+def test_host_support_names_japans_agreements():
+    t = charts.host_support_table()
+    japan = t[t["country"] == "Japan"]
+    assert set(japan["agreement"]) == {"Special Agreement", "Special Agreement (one-year extension)"}
+    assert "agreed" not in set(t["agreement"])
