@@ -1030,23 +1030,56 @@ def _chart_png(rows: list[dict]) -> bytes:
     values = [r["score_pct"] or 0 for r in rows]
     ax.barh(labels, values, color="#2563eb")
     for y, r in enumerate(rows):
-        tag = f"{r['score_pct']:g}% ({r['answered']}/{r['total'] or '?'})" if r["answered"] else "not started"
-        ax.text(min(values[y], 100) + 1, y, tag, va="center", fontsize=8)
-    ax.set_xlim(0, 125)
+        # the tags sit right of the axis, so the percentage axis ends at 100%
+        tag = f"{r['score_pct']:g}% ({_answered_text(r, short=True)})" if r["answered"] else "not started"
+        ax.text(102, y, tag, va="center", fontsize=8, clip_on=False)
+    ax.set_xlim(0, 100)
     ax.set_xlabel("Best score on answered questions (%)")
     ax.invert_yaxis()
     ax.set_title("Your quiz progress")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 0.78, 1))
     buf = BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
 
 
+def _answered_text(r: dict, short: bool = False) -> str:
+    """ "3 of 11" for a quiz; "2 checked" for an activity with no fixed number of items."""
+    if r["total"] is None:
+        return f"{r['answered']} checked"
+    return f"{r['answered']}/{r['total']}" if short else f"{r['answered']} of {r['total']}"
+
+
+def _shown_progress_path() -> str:
+    try:
+        return str(_progress.progress_path())
+    except ProgressError:
+        return "nowhere: see the note above"
+
+
 class ProgressView(_SelfDisplaying):
-    """The progress table and chart, as HTML (so it also reads without a kernel)."""
+    """The progress table and chart, as HTML (so it also reads without a kernel), with a
+    Refresh button where widgets run, so the summary follows answers checked since."""
 
     def __init__(self, rows: list[dict], notice: str | None):
         self.rows, self.notice = rows, notice
+        self._box = None
+
+    def refresh(self):
+        """Read the saved progress again and redraw."""
+        self.rows, self.notice = progress_table()
+        if self._box is not None:
+            self._box.children[1].value = self._html()
+
+    def _widget(self):
+        import ipywidgets as widgets
+
+        if self._box is None:
+            button = widgets.Button(description="Refresh", icon="refresh", button_style="primary",
+                                    tooltip="Read your saved answers again")
+            button.on_click(lambda _: self.refresh())
+            self._box = widgets.VBox([button, widgets.HTML(self._html())])
+        return self._box
 
     def _html(self) -> str:
         import base64
@@ -1057,21 +1090,20 @@ class ProgressView(_SelfDisplaying):
                        zip(("Lesson", "Title", "Answered", "Score", "Last activity"), align))
 
         def row(r):
-            total = "?" if r["total"] is None else r["total"]
             score = "" if r["score_pct"] is None else f"{r['score_pct']:g}%"
             when = (r["last_activity"] or "").replace("T", " ").replace("+00:00", " UTC")
-            cells = (r["lesson"], r["title"], f"{r['answered']} of {total}", score, when)
+            cells = (r["lesson"], r["title"], _answered_text(r), score, when)
             return "<tr>" + "".join(f"<td style='text-align:{a}'>{_esc(c)}</td>" for c, a in zip(cells, align)) + "</tr>"
 
         body = "".join(row(r) for r in self.rows)
         parts = []
         if self.notice:
             parts.append(f'<p role="status"><strong>Note:</strong> {_esc(self.notice)}</p>')
-        parts.append(f"<table><caption>Your quiz progress (saved in {_esc(_progress.progress_path())})</caption>"
+        parts.append(f"<table><caption>Your quiz progress (saved in {_esc(_shown_progress_path())})</caption>"
                      f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         if any(r["answered"] for r in self.rows):
             alt = "; ".join(
-                f"lesson {r['lesson']}: " + (f"{r['score_pct']:g}% on {r['answered']} of {r['total']}"
+                f"lesson {r['lesson']}: " + (f"{r['score_pct']:g}% on {_answered_text(r)}"
                                              if r["answered"] else "not started")
                 for r in self.rows
             )
@@ -1082,13 +1114,23 @@ class ProgressView(_SelfDisplaying):
             parts.append("<p>No answers saved yet: check a question in any lesson's quiz to start.</p>")
         return "\n".join(parts)
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
+    def _text(self) -> str:
         text = "\n".join(
-            f"Lesson {r['lesson']}: {r['answered']} of {r['total']} answered"
+            f"Lesson {r['lesson']}: {_answered_text(r)} answered"
             + (f", {r['score_pct']:g}%" if r["score_pct"] is not None else "")
             for r in self.rows
         )
-        return {"text/html": self._html(), "text/plain": text or "No progress saved yet."}
+        return text or "No progress saved yet."
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = {}
+        try:
+            bundle.update(self._widget()._repr_mimebundle_(include=include, exclude=exclude) or {})
+        except ImportError:  # pragma: no cover - ipywidgets is a course dependency
+            pass
+        bundle["text/html"] = self._html()
+        bundle["text/plain"] = self._text()
+        return bundle
 
 
 def progress() -> ProgressView:

@@ -194,3 +194,42 @@ def test_any_damage_keeps_every_recoverable_record(lines, pfile):
 def test_junk_arguments_to_lesson_helpers_give_a_course_error(call):
     with pytest.raises(CourseError):
         call()
+
+
+def test_progress_summary_reads_right_for_an_activity_and_refreshes(pfile):
+    quiz.record("08-factcheck", "ac01", True)
+    quiz.record("08-factcheck", "ac02", True)
+    view = quiz.progress()
+    bundle = view._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle, "a live Refresh button where widgets run"
+    page = bundle["text/html"]
+    assert "of ?" not in page and "/?" not in page and "2 checked" in page
+    assert "2 checked answered, 100%" in bundle["text/plain"]
+    _progress.append(_rec(lesson="00", qid="start-year"))
+    box = view._widget()
+    box.children[0].click()
+    assert "Lesson 00" in view._text() and "00" in box.children[1].value
+
+
+def test_progress_chart_axis_ends_at_100_percent(pfile, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from helpers.quiz import _chart_png
+
+    seen = {}
+    original = Figure.savefig
+
+    def spy(self, *args, **kwargs):
+        seen["xlim"] = tuple(self.axes[0].get_xlim())
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    _chart_png([{"lesson": "00", "title": "t", "answered": 1, "total": 6, "score_pct": 100.0, "last_activity": None}])
+    assert seen["xlim"] == (0.0, 100.0)
+
+
+def test_progress_view_shows_a_note_not_a_crash_without_a_home(monkeypatch):
+    monkeypatch.delenv("ALLIES_PROGRESS_FILE", raising=False)
+    monkeypatch.setattr(_progress.Path, "home", staticmethod(lambda: (_ for _ in ()).throw(RuntimeError("no home"))))
+    page = quiz.progress()._repr_mimebundle_()["text/html"]
+    assert "ALLIES_PROGRESS_FILE" in page
