@@ -43,6 +43,7 @@ DESCRIPTOR_NAME = "datapackage.json"
 
 __all__ = [
     "DESCRIPTOR_NAME",
+    "citation",
     "cite",
     "describe",
     "list_datasets",
@@ -545,3 +546,31 @@ def cite(name: str, base_dir=None, max_sources: int = 4) -> str:
         f"Data: {title}. Sources: {'; '.join(parts) or 'see datapackage.json'}; "
         f"licence {licence}; retrieved {retrieved}. Course dataset \"{name}\" (datasets/{resource['path']})."
     )
+
+
+class _Citation:
+    """A citation shown as a small paragraph that wraps at word boundaries.
+
+    Printed text in a notebook output wraps anywhere ("see e / ach row"); HTML wraps
+    between words, so citations are displayed rather than printed.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return (
+            '<p class="allies-citation" style="font-size:0.85em;line-height:1.35;margin:0.3em 0;'
+            f'color:#374151;overflow-wrap:break-word;word-break:normal;white-space:normal">{html.escape(self.text)}</p>'
+        )
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def citation(name: str, base_dir=None, max_sources: int = 4):
+    """Return dataset ``name``'s citation (see :func:`cite`) as a display object: put it last
+    in a cell and it shows as a wrapped paragraph, plain text where HTML does not render."""
+    return _Citation(cite(name, base_dir=base_dir, max_sources=max_sources))

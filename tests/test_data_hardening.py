@@ -76,3 +76,11 @@ def test_a_non_utf8_byte_names_its_row_and_column(tmp_path):
 def test_a_name_that_is_not_text_gives_a_plain_message(name):
     with pytest.raises(DatasetError, match="must be text"):
         data.load_dataset(name)
+
+
+def test_a_citation_displays_as_a_wrapping_escaped_paragraph():
+    shown = data.citation("events")
+    assert repr(shown) == data.cite("events")
+    page = shown._repr_html_()
+    assert page.startswith('<p class="allies-citation"') and "word-break:normal" in page
+    assert "<img" not in data._Citation("<img src=x>")._repr_html_()
