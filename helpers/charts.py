@@ -1353,3 +1353,38 @@ def alliance_diagram(as_of_year=DEFAULT_YEAR):
         + (" There is no defence treaty between Japan and South Korea." if has_defence.empty else "")
     )
     return _finish(fig, alt, "alliances")
+
+
+#: Each kind of instrument in words, for tables students read.
+_ALLIANCE_KIND_WORDS = {
+    "peace_treaty": "peace treaty",
+    "defence_treaty": "defence treaty",
+    "intelligence_agreement": "information-sharing agreement (binding)",
+    "intelligence_arrangement": "information-sharing arrangement (not binding)",
+    "political_commitment": "political commitment to consult (not binding)",
+    "normalisation_treaty": "treaty establishing diplomatic relations",
+    "claims_agreement": "claims settlement",
+}
+
+
+def _parties_in_words(parties: str) -> str:
+    codes = [p.strip() for p in str(parties).split(";") if p.strip()]
+    # governments in alphabetical order (the course's rule), any "and N others" entry last
+    names = sorted(_ALLIANCE_NAMES[c] for c in codes if c in _ALLIANCE_NAMES)
+    names += [c.removeprefix("and ") for c in codes if c not in _ALLIANCE_NAMES]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def alliances_table():
+    """Return the `alliances` dataset with readable headers and values, in date order.
+
+    Columns: Agreement, Parties (country names, not codes), Signed, In force (missing
+    where an instrument has no entry into force) and Kind (in words).
+    """
+    df = load_dataset("alliances").sort_values("signed", kind="stable")
+    return df.assign(
+        parties=df["parties"].map(_parties_in_words),
+        kind=df["kind"].map(lambda k: _ALLIANCE_KIND_WORDS.get(k, str(k).replace("_", " "))),
+    )[["name", "parties", "signed", "in_force", "kind"]].rename(columns={
+        "name": "Agreement", "parties": "Parties", "signed": "Signed", "in_force": "In force", "kind": "Kind",
+    }).reset_index(drop=True)

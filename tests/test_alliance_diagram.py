@@ -45,3 +45,16 @@ def test_diagram_has_alt_text_in_words_and_a_citation():
 def test_bad_year_is_a_plain_message(bad):
     with pytest.raises(charts.ChartError):
         charts.alliance_diagram(bad)
+
+
+def test_alliances_table_reads_in_words_not_codes():
+    shown = charts.alliances_table()
+    assert list(shown.columns) == ["Agreement", "Parties", "Signed", "In force", "Kind"]
+    text = " ".join(shown["Parties"]) + " " + " ".join(shown["Kind"])
+    for code in ("JPN", "KOR", "USA", ";", "_"):
+        assert code not in text
+    tisa = shown[shown["Agreement"].str.startswith("Trilateral Information")].iloc[0]
+    assert tisa["Parties"] == "Japan, South Korea and United States"  # alphabetical, as the course lists governments
+    assert tisa["Kind"] == "information-sharing arrangement (not binding)"
+    assert shown["Signed"].is_monotonic_increasing
+    assert len(shown) == len(load_dataset("alliances"))
