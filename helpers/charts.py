@@ -966,7 +966,7 @@ def opinion_window_text(first=WINDOW[0], last=WINDOW[1]) -> str:
 
 def _method_family(method) -> str:
     text = str(method).lower()
-    for word in ("postal", "online", "face-to-face", "telephone", "phone", "mixed"):
+    for word in ("postal", "online", "visit-and-leave", "face-to-face", "telephone", "phone", "mixed"):
         if word in text:
             return word
     return text
@@ -1011,7 +1011,8 @@ def opinion_chart(series=None, event_ids=None, start=None, end=None):
 
     ``event_ids``: event_id values from ``events``; None marks :func:`opinion_events`;
     an empty list marks none. Lines break where a survey's method changes; a dashed
-    link marks a change of fieldwork season; hollow markers are low-confidence points.
+    link marks a change of fieldwork season; hollow markers (with a legend entry only
+    when some are drawn) are low-confidence points.
     """
     t = opinion_table(series, start, end)
     fig, ax = _new_figure((10, 6))
@@ -1058,14 +1059,16 @@ def opinion_chart(series=None, event_ids=None, start=None, end=None):
     ax.set_title("How the Japanese and South Korean publics see each other")
     ax.grid(alpha=0.3)
     ax.plot([], [], color="#6b7280", linewidth=1.8, linestyle="--", label="dashed: fieldwork season moved")
-    ax.plot([], [], marker="o", color="#6b7280", markerfacecolor="white", linestyle="none",
-            label="hollow marker: low confidence (derived)")
+    any_low = bool((t["confidence"].astype(str) == "low").any()) if not t.empty else False
+    if any_low:
+        ax.plot([], [], marker="o", color="#6b7280", markerfacecolor="white", linestyle="none",
+                label="hollow marker: low confidence")
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(0.0, -0.13), frameon=False)
     if len(ev):
         key = "Events marked:\n" + "\n".join(f"{j + 1}  {_event_label(r)}" for j, r in enumerate(ev.itertuples()))
         ax.text(0.62, -0.14, key, transform=ax.transAxes, fontsize="small", va="top", ha="left")
-    alt = ("Line chart of survey results in percent by year. " + "; ".join(desc) + ". Hollow markers are "
-           "low-confidence (derived) points. "
+    alt = ("Line chart of survey results in percent by year. " + "; ".join(desc) + ". "
+           + ("Hollow markers are low-confidence points. " if any_low else "")
            + ("Dotted vertical lines mark: " + "; ".join(f"{j + 1}. {_event_label(r)}"
                                                         for j, r in enumerate(ev.itertuples())) + "."
               if len(ev) else "No events are marked."))

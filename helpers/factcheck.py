@@ -343,9 +343,10 @@ def _with_static_copy(box, table):
     from helpers.display import WithFallback
 
     items = "".join(f"<li>{html.escape(_text(r['quote']))}</li>" for _, r in table.iterrows())
+    # Two quotes carry "US$" amounts; the class keeps renderers from typesetting the text between them as maths.
     static = (
-        "<p><em>The claim checker needs a running notebook (open it in Jupyter). "
-        f"The {len(table)} claims to judge are:</em></p><ol>{items}</ol>"
+        '<div class="tex2jax_ignore"><p><em>The claim checker needs a running notebook (open it in Jupyter). '
+        f"The {len(table)} claims to judge are:</em></p><ol>{items}</ol></div>"
     )
     plain = f"Claim checker: {len(table)} claims. Open the notebook in Jupyter to check them."
     return WithFallback(box, static, plain)

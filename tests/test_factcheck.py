@@ -265,3 +265,10 @@ def test_claim_spotter_widget_gives_reasons_and_a_count():
     assert f"agree on {n - sum(s['checkable'] for s in factcheck.SPOTTER_SENTENCES) + 1} of {n}" in shown.feedback.value
     assert factcheck.SPOTTER_SENTENCES[0]["why"].split(":")[0] in shown.feedback.value
     assert "$" not in shown._repr_mimebundle_()["text/html"]
+
+
+def test_static_copy_is_not_typeset_as_maths():
+    # ac07 and ac27 quote dollar amounts; between two "$" a renderer would typeset maths
+    static = factcheck.claim_checker(save=False)._repr_mimebundle_()["text/html"]
+    assert static.count("$") >= 2
+    assert static.startswith('<div class="tex2jax_ignore">')

@@ -81,3 +81,28 @@ def test_chart_description_counts_a_single_point_in_the_singular():
     alt = charts.opinion_chart(event_ids=[]).alt_text
     assert "1 point, 2025 24.8%" in alt
     assert not re.search(r"(?<!\d)1 points", alt)
+
+
+def test_joint_survey_lines_are_not_broken_by_wording_of_the_sample_size():
+    """The Japanese side's method text varies ('about 1,000' or '1,000 respondents');
+    the mode (visit-and-leave) is the same, so the line must stay one segment."""
+    for name in charts.opinion_series():
+        if name.startswith("Genron"):
+            assert len(charts._segments(charts.opinion_table(name))) == 1, name
+    assert charts._method_family("joint survey, Japan side: visit-and-leave (1,000)") == "visit-and-leave"
+
+
+def test_hollow_marker_key_appears_only_when_a_low_confidence_point_is_drawn():
+    fig = charts.opinion_chart(event_ids=[])
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    has_low = any(r["confidence"] == "low" for r in ROWS)
+    assert any("hollow" in label for label in labels) == has_low
+    assert ("Hollow markers" in fig.alt_text) == has_low
+
+
+def test_cabinet_office_points_are_reported_values_with_fieldwork():
+    office = [r for r in ROWS if r["survey"].startswith("Cabinet Office")]
+    assert not any(r["source"].startswith("derived") for r in office)
+    by_year = {int(r["year"]): float(r["value_pct"]) for r in office if r["obs_id"] != "cabinet_office_2016_01"}
+    assert by_year[2019] == 26.7 and by_year[2023] == 52.8 and by_year[2024] == 56.3
+    assert all(r["comparable"] == ("true" if int(r["year"]) < 2020 else "false") for r in office)
