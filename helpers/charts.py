@@ -1246,8 +1246,9 @@ _ALLIANCE_KINDS = {
 #: kind's general description: the three defence treaties promise different things.
 _TREATY_OBLIGATIONS = {
     "us_japan_1951": "US forces may stay in Japan; no explicit US duty to defend Japan",
-    "us_japan_1960": ("Art. V: each acts against an armed attack on territory under Japan's "
-                      "administration (not the US homeland); Art. VI: US use of bases in Japan"),
+    "us_japan_1960": ("Art. V: each acts, by its constitutional provisions and processes, against "
+                      "an armed attack on territory under Japan's administration (not the US "
+                      "homeland); Art. VI: US use of bases in Japan"),
     "us_rok_1953": ("Art. III: each acts, by its constitutional processes, against an armed attack "
                     "on territory either administers in the Pacific area; Art. IV: US forces in Korea"),
 }
