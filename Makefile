@@ -73,7 +73,9 @@ pins: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet 'uv>=0.4'
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --custom-compile-command 'make pins' --quiet -o binder/requirements.txt
 
-bench: $(VENV)/.installed-test
+# Ends with the whole suite's wall time, serial and on 2 workers (BENCH_ARGS=--suite-only:
+# just that; --quick: everything but that).
+bench: $(VENV)/.installed-test offline-assets
 	$(BIN)/python tests/bench.py $(BENCH_ARGS)
 
 # Every lesson executed and exported to a self-contained static site in _site/.
