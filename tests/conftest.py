@@ -110,14 +110,20 @@ def browser_missing() -> str | None:
 
 
 # Longest files first: with `make test` (--dist loadfile --no-loadscope-reorder) the two
-# workers start on these and the short files fill in around them, instead of a long
-# file starting last and running alone. Measured with --durations (busy 2-core machine).
+# workers start on the two longest files and the others fill in around them, instead of
+# a long file starting last and running alone. xdist queues one more file on a worker
+# when its current file has two tests left, and that file waits behind the current
+# file's slow last test: so two tiny files come third and fourth. Durations measured
+# with --durations (busy 2-core machine, Dec 2026); files not named keep their order.
 LONGEST_FIRST = [
     "tests/test_binder_env.py",       # a fresh venv from the pins runs every lesson
     "tests/test_browser_lessons.py",  # every lesson in JupyterLab + Notebook 7
+    "tests/test_readme.py",           # tiny: queued behind the first
+    "tests/test_display.py",          # tiny: queued behind the second
     "tests/test_site.py",             # builds the site (every lesson) and renders it
     "tests/test_charts.py",
     "tests/test_maps_browser.py",
+    "tests/test_make_lab.py",
 ]
 
 
