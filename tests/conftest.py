@@ -238,8 +238,10 @@ def boxes_font_css(advance_em: float) -> str:
     def rect(width):
         pen = TTGlyphPen(None)
         m = max(20, width // 10)
-        pen.moveTo((m, 0)); pen.lineTo((m, 700)); pen.lineTo((width - m, 700))
-        pen.lineTo((width - m, 0)); pen.closePath()
+        pen.moveTo((m, 0))
+        for point in ((m, 700), (width - m, 700), (width - m, 0)):
+            pen.lineTo(point)
+        pen.closePath()
         return pen.glyph()
 
     fb = FontBuilder(upm, isTTF=True)
