@@ -106,6 +106,16 @@ class LabServer:
         return self.log_path.read_text(errors="replace")
 
 
+def _stop_with_parent() -> None:
+    """In the server's child process (Linux): get SIGTERM when the process that started it
+    dies, so a killed test run (e.g. tests/soak_browser.sh interrupted) leaves no server
+    behind; JupyterLab stops its kernels on SIGTERM."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @contextlib.contextmanager
 def lab_server(root_dir: Path = ROOT, startup_timeout: float = 90):
     """Start JupyterLab (course venv) on a free localhost port; always stop it."""
@@ -141,7 +151,7 @@ def lab_server(root_dir: Path = ROOT, startup_timeout: float = 90):
     log_path = state / "server.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(cmd, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_stop_with_parent)
     server = LabServer(f"http://127.0.0.1:{port}", token, Path(root_dir), state,
                        state / "progress.json", proc, log_path)
     try:

@@ -21,13 +21,23 @@ LOGS=test-artifacts/soak
 mkdir -p "$LOGS"
 
 spinners=()
+run_pid=""
 stop_spinners() {
   for pid in "${spinners[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${spinners[@]}"; do wait "$pid" 2>/dev/null; done
   spinners=()
 }
+# pytest runs in the background, in its own process group, and is waited for, so
+# Ctrl-C or a kill reaches this script at once: it stops that group (pytest and its
+# workers; their JupyterLab servers and browsers follow them, see lab_server), and the
+# EXIT trap stops the spinners.
+interrupted() {
+  echo "interrupted"
+  if [ -n "$run_pid" ]; then kill -TERM -- "-$run_pid" 2>/dev/null; wait "$run_pid" 2>/dev/null; fi
+  exit 130
+}
 trap stop_spinners EXIT
-trap 'echo "interrupted"; exit 130' INT TERM
+trap interrupted INT TERM
 
 for _ in $(seq "$SPINNERS"); do
   ( while :; do :; done ) &
@@ -41,8 +51,14 @@ for i in $(seq "$RUNS"); do
   log=$(printf '%s/run_%02d.log' "$LOGS" "$i")
   start=$(date +%s)
   # shellcheck disable=SC2086  # SELECT is a list of pytest arguments
-  "$PY" -m pytest -q -p no:cacheprovider "${parallel[@]}" $SELECT >"$log" 2>&1
+  # job control on for this job only: pytest gets a process group of its own
+  set -m
+  "$PY" -m pytest -q -p no:cacheprovider "${parallel[@]}" $SELECT >"$log" 2>&1 &
+  run_pid=$!
+  set +m
+  wait "$run_pid"
   rc=$?
+  run_pid=""
   secs=$(( $(date +%s) - start ))
   summary=$(tail -n 1 "$log")
   if [ "$rc" = 0 ]; then
