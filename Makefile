@@ -9,16 +9,24 @@ BIN    := $(VENV)/bin
 PORT   ?= 8888
 # JupyterLab refuses to run as root unless told to; only pass the flag when needed.
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
+# The suite runs on JOBS workers, one test file per worker at a time (a notebook's cells
+# must stay together); tests/conftest.py puts the longest files first. Serial:
+# `make test JOBS=0` (-n 0 runs in one process). Extra pytest options: PYTEST_ARGS="-k maps".
+JOBS   ?= 2
+PARALLEL := -n $(JOBS) --dist loadfile --no-loadscope-reorder
+# JupyterLab settings the course ships (binder/labconfig: no "Jupyter news?" pop-up),
+# copied into the venv, where `jupyter lab` reads them; Binder's postBuild does the same.
+LAB_DEFAULTS := $(VENV)/etc/jupyter/labconfig/default_setting_overrides.json
 
 .PHONY: lab test strip check-notebooks offline-assets pins bench screenshots site clean help
 
 help:
 	@echo "make lab          set up and open the course in JupyterLab"
-	@echo "make test         set up and run every test (unit, notebooks, browser)"
+	@echo "make test         set up and run every test (unit, notebooks, browser), on 2 workers"
 	@echo "make strip        execute lessons and store them without outputs (except checked cells)"
 	@echo "make offline-assets  fetch Leaflet and jQuery from npm so maps work without internet"
 	@echo "make pins         regenerate binder/requirements.txt from pyproject.toml"
-	@echo "make bench        print the performance benchmark and write docs/benchmarks.md"
+	@echo "make bench        print the performance benchmark (incl. pytest wall time, serial and parallel)"
 	@echo "make site         build the static course site in _site/"
 	@echo "make screenshots  regenerate the README screenshots"
 	@echo "make review      per lesson: facts checked to, newest source cited, newest event after it"
@@ -45,13 +53,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 offline-assets: .offline/node_modules/leaflet/dist/leaflet.js
 
-lab: $(VENV)/.installed-runtime
+$(LAB_DEFAULTS): binder/labconfig/default_setting_overrides.json | $(BIN)/python
+	install -D -m 644 $< $@
+
+lab: $(VENV)/.installed-runtime $(LAB_DEFAULTS)
 	-@$(MAKE) --no-print-directory offline-assets
 	@echo "Opening the course: the URL with its token is printed below (localhost only)."
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(LAB_ARGS)
 
 test: $(VENV)/.installed-test offline-assets
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 check-notebooks: $(VENV)/.installed-runtime
 	$(BIN)/python tests/notebook_standards.py check lessons/*.ipynb
@@ -63,7 +74,9 @@ pins: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet 'uv>=0.4'
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --custom-compile-command 'make pins' --quiet -o binder/requirements.txt
 
-bench: $(VENV)/.installed-test
+# Ends with the whole suite's wall time, serial and on 2 workers (BENCH_ARGS=--suite-only:
+# just that; --quick: everything but that).
+bench: $(VENV)/.installed-test offline-assets
 	$(BIN)/python tests/bench.py $(BENCH_ARGS)
 
 # Every lesson executed and exported to a self-contained static site in _site/.

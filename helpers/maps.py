@@ -379,27 +379,55 @@ def _box(m: CourseMap, html_text: str, corner: str = "bl", name: str = "aao_box"
 class _LabelLayout(MacroElement):
     """Browser-side label placement: each label keeps its preferred side unless it would
     overlap a label placed before it, another point, a control or a note box, or run off
-    the map; then it takes the first side that is clear (or the least covered one).
+    the map; then it takes the first clear place, trying in turn every side, a little
+    farther out, and the label folded onto more (narrower) lines; if no place is clear,
+    the least covered one. A second pass re-places any label still touching another.
 
     Runs again after every zoom, pan, resize and layer switch, so it holds at any map
     width a notebook gives. A folded note (see :func:`_box`) starts closed on maps
     narrower than ``NOTE_OPEN_MIN_PX``.
+
+    It announces when it is done, so tests and screenshots wait for a condition, not a
+    time: the map's container carries ``data-aao-layout="pending"`` while a layout is
+    due and ``"done"`` once the last pass ran with the map at rest (no zoom or pan
+    animation, e.g. the one ``fitBounds`` starts) and every font loaded
+    (``document.fonts``); ``data-aao-layout-pass`` counts the passes.
     """
 
     NOTE_OPEN_MIN_PX = 900
     _template = Template("""{% macro script(this, kwargs) %}
 (function (map) {
   var SIDES = ["right", "left", "above-right", "below-right", "above-left", "below-left", "above", "below"];
+  // Direction in which each side moves away from its point when pushed farther out.
+  var AWAY = {"right": [1, 0], "left": [-1, 0], "left-low": [-1, 0], "above": [0, -1], "below": [0, 1],
+              "above-right": [1, -1], "below-right": [1, 1], "above-left": [-1, -1],
+              "above-left-high": [-1, -1], "below-left": [-1, 1]};
+  var STEPS = [0, 14, 28];     // px farther out
+  var FOLDS = [0, 0.6, 0.42];  // 0: one line per text line; else wrap at this share of the width
+  var c = map.getContainer();
   var box = function (e) { return e.getBoundingClientRect(); };
   var area = function (a, b) {
     var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
     var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
     return w > 0.5 && h > 0.5 ? w * h : 0;
   };
+  function place(el, side, step, fold, width) {
+    el.className = el.getAttribute("data-base") + " aao-" + side;
+    var d = AWAY[side] || [0, 0];
+    el.style.translate = step ? (d[0] * step) + "px " + (d[1] * step) + "px" : "";
+    if (fold) {
+      el.style.whiteSpace = "normal";
+      el.style.width = "max-content";
+      el.style.maxWidth = Math.max(90, Math.round(width * fold)) + "px";
+    } else {
+      el.style.whiteSpace = el.style.width = el.style.maxWidth = "";
+    }
+  }
   function layout() {
-    var c = map.getContainer(), frame = box(c), taken = [], points = [];
+    var frame = box(c), fixed = [], points = [];
+    var inner = {left: frame.left + 2, top: frame.top + 2, right: frame.right - 2, bottom: frame.bottom - 2};
     document.querySelectorAll(".leaflet-control, .aao-box").forEach(function (e) {
-      var b = box(e); if (b.width) taken.push(b);
+      var b = box(e); if (b.width) fixed.push(b);
     });
     c.querySelectorAll("path.aao-base, path.aao-city, path.aao-point").forEach(function (e) {
       var b = box(e); if (b.width) points.push(b);
@@ -409,34 +437,87 @@ class _LabelLayout(MacroElement):
     labels.sort(function (a, b) {
       return a.classList.contains("aao-distance") - b.classList.contains("aao-distance");
     });
-    labels.forEach(function (el) {
-      var at = box(el.parentNode), pref = el.getAttribute("data-where");
-      // Points other than the one this label belongs to.
-      var others = points.filter(function (p) {
-        return Math.abs((p.left + p.right) / 2 - at.left) > 2 || Math.abs((p.top + p.bottom) / 2 - at.top) > 2;
-      });
-      var order = [pref].concat(SIDES.filter(function (s) { return s !== pref; }));
+    var items = labels.map(function (el) {
+      place(el, el.getAttribute("data-where"), 0, 0, 0);
+      var at = box(el.parentNode);
+      return {el: el, pref: el.getAttribute("data-where"), width: box(el).width, box: null, cost: Infinity,
+              // points other than the one this label belongs to
+              others: points.filter(function (p) {
+                return Math.abs((p.left + p.right) / 2 - at.left) > 2 || Math.abs((p.top + p.bottom) / 2 - at.top) > 2;
+              })};
+    });
+    function cost(it, b, placed) {
+      // Running off the map counts double: it is worse than touching another label.
+      var k = 2 * (b.width * b.height - area(b, inner));
+      fixed.concat(it.others).forEach(function (t) { k += area(b, t); });
+      placed.forEach(function (o) { if (o !== it && o.box) k += area(b, o.box); });
+      return k;
+    }
+    function choose(it, placed) {
+      var order = [it.pref].concat(SIDES.filter(function (s) { return s !== it.pref; }));
       var best = null, bestCost = Infinity;
-      for (var i = 0; i < order.length; i++) {
-        el.className = el.getAttribute("data-base") + " aao-" + order[i];
-        var b = box(el), inner = {left: frame.left + 2, top: frame.top + 2,
-                                  right: frame.right - 2, bottom: frame.bottom - 2};
-        // Running off the map counts double: it is worse than touching another label.
-        var cost = 2 * (b.width * b.height - area(b, inner));
-        taken.concat(others).forEach(function (t) { cost += area(b, t); });
-        if (cost < bestCost) { best = order[i]; bestCost = cost; }
-        if (cost === 0) break;
+      search:
+      for (var f = 0; f < FOLDS.length; f++) {
+        for (var s = 0; s < STEPS.length; s++) {
+          for (var i = 0; i < order.length; i++) {
+            place(it.el, order[i], STEPS[s], FOLDS[f], it.width);
+            var k = cost(it, box(it.el), placed);
+            if (k < bestCost) { best = [order[i], STEPS[s], FOLDS[f]]; bestCost = k; }
+            if (k === 0) break search;
+          }
+        }
       }
-      el.className = el.getAttribute("data-base") + " aao-" + best;
-      taken.push(box(el));
+      place(it.el, best[0], best[1], best[2], it.width);
+      it.box = box(it.el);
+      it.cost = bestCost;
+    }
+    var placed = [];
+    items.forEach(function (it) { choose(it, placed); placed.push(it); });
+    // Greedy order can leave a label where no place was clear: re-place every label
+    // still touching something, now against all the others.
+    for (var round = 0; round < 3; round++) {
+      var moved = false;
+      items.forEach(function (it) {
+        if (cost(it, it.box, items) > 0) { choose(it, items); moved = true; }
+      });
+      if (!moved) break;
+    }
+  }
+  // ---- when to lay out, and saying when it is done
+  var queued = false, passes = 0;
+  var fontsReady = function () {
+    return document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
+  };
+  var animating = function () {
+    return !!(map._animatingZoom || (map._panAnim && map._panAnim._inProgress));
+  };
+  function settle() {
+    c.setAttribute("data-aao-layout", "pending");
+    if (queued) return;
+    queued = true;
+    fontsReady().then(function () {
+      window.requestAnimationFrame(function () {
+        queued = false;
+        // Mid-animation positions are not final: the animation's zoomend/moveend calls again.
+        if (animating()) return;
+        layout();
+        // Measuring may have started a font download (a web font for some glyphs): again when it lands.
+        if (document.fonts && document.fonts.status === "loading") { settle(); return; }
+        passes += 1;
+        c.setAttribute("data-aao-layout-pass", String(passes));
+        c.setAttribute("data-aao-layout", "done");
+      });
     });
   }
+  c.setAttribute("data-aao-layout", "pending");
   var note = document.querySelector("details.aao-note");
-  if (note && map.getContainer().clientWidth < {{ this.NOTE_OPEN_MIN_PX }}) note.open = false;
-  if (note) note.addEventListener("toggle", layout);
-  map.on("zoomend moveend resize overlayadd overlayremove", layout);
-  layout();
-  window.requestAnimationFrame(layout);
+  if (note && c.clientWidth < {{ this.NOTE_OPEN_MIN_PX }}) note.open = false;
+  if (note) note.addEventListener("toggle", settle);
+  map.on("zoomstart movestart", function () { c.setAttribute("data-aao-layout", "pending"); });
+  map.on("zoomend moveend resize overlayadd overlayremove", settle);
+  if (document.fonts && document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", settle);
+  layout();  // a first placement at once; the announced one follows
+  settle();
 })({{ this._parent.get_name() }});
 {% endmacro %}""")
 

@@ -12,7 +12,9 @@ Figures (each timed figure is the median of --runs runs, with min and max):
 - ``import helpers`` and each helpers submodule, each in a fresh interpreter;
 - stored and executed notebook size per lesson; rendered HTML size of each map;
 - the size of the runtime and the test environments (fresh venvs; skip with --quick);
-- the whole pytest notebook run, serial and with ``-n 2 --dist loadfile`` (skip with --quick).
+- the whole test suite's wall time (what `make test` runs), serial and on two workers
+  (``-n 2 --dist loadfile``, as `make test`), with the pass/fail summary line of each
+  run (skip with --quick; ``--suite-only`` measures only these two).
 """
 from __future__ import annotations
 
@@ -182,12 +184,30 @@ def env_size(extra: str) -> tuple[float, float]:
         return secs, dir_size_mb(venv) - base
 
 
-def time_pytest(args: list[str]) -> float:
+#: The two ways `make test` can run the suite (Makefile: JOBS=0 and the default JOBS=2).
+SUITE_SERIAL = ["-n", "0"]
+SUITE_PARALLEL = ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder"]
+
+
+def time_pytest(args: list[str]) -> tuple[float, str]:
+    """Wall time of the whole suite with ``args``, and pytest's summary line."""
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "lessons/", *args], cwd=ROOT, capture_output=True, check=False
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", *args], cwd=ROOT, capture_output=True, text=True, check=False
     )
-    return time.perf_counter() - start
+    lines = [ln.strip("= ") for ln in proc.stdout.splitlines() if ln.strip()]
+    return time.perf_counter() - start, (lines[-1] if lines else f"exit {proc.returncode}")
+
+
+def suite_rows(runs: int) -> list[Row]:
+    rows = []
+    for label, args in (("serial", SUITE_SERIAL), ("-n 2 --dist loadfile", SUITE_PARALLEL)):
+        results = [time_pytest(args) for _ in range(max(1, runs // 2))]
+        values = [r[0] for r in results]
+        rows.append(Row(f"pytest, whole suite, {label} (s)", spread(values, "{:.0f}"), values=values))
+        rows.append(Row(f"pytest, whole suite, {label}: result", results[-1][1]))
+        print(f"pytest whole suite {label}: {spread(values, '{:.0f}')} s ({results[-1][1]})", flush=True)
+    return rows
 
 
 def measure(runs: int, quick: bool) -> list[Row]:
@@ -236,10 +256,7 @@ def measure(runs: int, quick: bool) -> list[Row]:
         for label, extra in (("runtime", ""), ("test", "test")):
             secs, mb = env_size(extra)
             rows.append(Row(f"{label} environment: install time (s) / size added (MB)", f"{secs:.0f} / {mb:.0f}"))
-        serial = [time_pytest([]) for _ in range(max(1, runs // 2))]
-        rows.append(Row("pytest lessons/ serial (s)", spread(serial, "{:.1f}"), values=serial))
-        parallel = [time_pytest(["-n", "2", "--dist", "loadfile"]) for _ in range(max(1, runs // 2))]
-        rows.append(Row("pytest lessons/ -n 2 --dist loadfile (s)", spread(parallel, "{:.1f}"), values=parallel))
+        rows += suite_rows(runs)
     return rows
 
 
@@ -262,9 +279,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Course performance benchmark")
     parser.add_argument("--runs", type=int, default=3, help="runs per timed figure (median shown)")
     parser.add_argument("--quick", action="store_true", help="skip environment sizes and the pytest runs")
+    parser.add_argument("--suite-only", action="store_true",
+                        help="only the whole pytest suite's wall time, serial and parallel (prints; writes nothing)")
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args(argv)
 
+    if args.suite_only:
+        suite_rows(args.runs)
+        return 0
     rows = measure(args.runs, args.quick)
     width = max(len(r.what) for r in rows)
     for r in rows:

@@ -12,6 +12,12 @@ token, with its settings, workspaces, runtime files and quiz progress in a tempo
 folder, so it neither reads nor changes the user's Jupyter state. Map tiles are
 aborted and CDN requests for Leaflet and jQuery are served from ``.offline/`` (see
 ``make offline-assets``), so maps render without internet.
+
+Every wait here waits for a condition, never for a fixed time: the server's
+``/api/status``, the kernel's idle state, a Run All that has reached its last cell
+(or stopped at an error), a map's own "label layout done" mark, the next painted
+frame. Loops that ask the server or the page again do so every ``POLL_S`` seconds
+until a deadline.
 """
 from __future__ import annotations
 
@@ -31,10 +37,16 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+try:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+except ImportError:  # only the server part is usable without Playwright
+    PlaywrightTimeout = TimeoutError
+
 ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / ".offline" / "node_modules"
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOT_DIR = ROOT / "docs" / "screenshots"
+#: Interval between two looks at a condition inside a wait loop (never a wait by itself).
+POLL_S = 0.2
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 
 CHROMIUM_ARGS = [
@@ -94,6 +106,16 @@ class LabServer:
         return self.log_path.read_text(errors="replace")
 
 
+def _stop_with_parent() -> None:
+    """In the server's child process (Linux): get SIGTERM when the process that started it
+    dies, so a killed test run (e.g. tests/soak_browser.sh interrupted) leaves no server
+    behind; JupyterLab stops its kernels on SIGTERM."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @contextlib.contextmanager
 def lab_server(root_dir: Path = ROOT, startup_timeout: float = 90):
     """Start JupyterLab (course venv) on a free localhost port; always stop it."""
@@ -129,7 +151,7 @@ def lab_server(root_dir: Path = ROOT, startup_timeout: float = 90):
     log_path = state / "server.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(cmd, cwd=root_dir, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_stop_with_parent)
     server = LabServer(f"http://127.0.0.1:{port}", token, Path(root_dir), state,
                        state / "progress.json", proc, log_path)
     try:
@@ -145,7 +167,7 @@ def lab_server(root_dir: Path = ROOT, startup_timeout: float = 90):
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"JupyterLab did not answer within {startup_timeout} s:\n{server.log()[-4000:]}")
-            time.sleep(0.3)
+            time.sleep(POLL_S)  # poll interval: ask /api/status again
         yield server
     finally:
         if proc.poll() is None:
@@ -177,8 +199,9 @@ def launch_browser(playwright, viewport=(1280, 900)):
     return ctx
 
 
-# The CDN stand-ins and the routing are the map tests' (tests/conftest.py): one copy.
-from conftest import route_offline  # noqa: E402,F401  (re-exported for the tests)
+# The CDN stand-ins, the routing and the map-ready wait are the map tests'
+# (tests/conftest.py): one copy.
+from conftest import CHROMIUM, MAP_READY_JS, route_offline  # noqa: E402,F401  (re-exported)
 
 
 def is_tile_or_cdn(url: str) -> bool:
@@ -218,7 +241,7 @@ def wait_session_idle(page, server: LabServer, rel: str, timeout: float) -> None
         state = session_state(server, rel)
         if state == "idle":
             return
-        page.wait_for_timeout(300)
+        page.wait_for_timeout(POLL_S * 1000)  # poll interval: ask /api/sessions again
     raise TimeoutError(f"no idle kernel for {rel} after {timeout} s (state {state!r})")
 
 
@@ -227,7 +250,7 @@ def accept_dialogs(page) -> None:
     dialog = page.locator(".jp-Dialog")
     if dialog.count() and dialog.first.is_visible():
         page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").first.click()
-        page.wait_for_timeout(300)
+        dialog.first.wait_for(state="hidden", timeout=15_000)
 
 
 def kernel_status(page) -> str | None:
@@ -237,18 +260,62 @@ def kernel_status(page) -> str | None:
     )
 
 
+KERNEL_IDLE_JS = """() => {
+  const e = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  if (e && e.getAttribute('data-status') === 'idle') return true;
+  return /Python 3 \\(ipykernel\\) \\| Idle/.test(document.body.innerText);
+}"""
+
+
 def wait_kernel_idle(page, timeout: float) -> None:
+    """Wait until the page shows the notebook's kernel idle (accepting a kernel dialog)."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         accept_dialogs(page)
-        if kernel_status(page) == "idle" or page.locator("text=/Python 3 \\(ipykernel\\) \\| Idle/").count():
+        try:
+            page.wait_for_function(KERNEL_IDLE_JS, polling=POLL_S * 1000, timeout=2_000)
             return
-        page.wait_for_timeout(300)
-    raise TimeoutError(f"kernel not idle after {timeout} s (status {kernel_status(page)!r})")
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"kernel not idle after {timeout} s (status {kernel_status(page)!r})") from None
+
+
+# Before Run All, watch the notebook: a run has started once a prompt shows "*".
+WATCH_RUN_JS = """() => {
+  const nb = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook')
+             || document.querySelector('.jp-Notebook');
+  const run = window.__aaoRun = {started: false};
+  const look = () => {
+    if (!run.started && Array.from(nb.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt'))
+        .some(e => e.textContent.includes('*'))) run.started = true;
+  };
+  new MutationObserver(look).observe(nb, {subtree: true, childList: true, characterData: true});
+}"""
+
+# Run All is over when it started, no cell is queued or running, the kernel is idle, and
+# either the last code cell ran last (its count is the highest) with its output area in
+# place, or the run stopped at a cell that shows an error.
+RUN_DONE_JS = """() => {
+  const run = window.__aaoRun;
+  if (!run || !run.started) return false;
+  const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell'));
+  const prompts = cells.map(c => ((c.querySelector('.jp-InputArea-prompt') || {}).textContent || '').trim());
+  if (!prompts.length || prompts.some(p => p.includes('*'))) return false;
+  const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const status = ind ? ind.getAttribute('data-status') : null;
+  if (status && status !== 'idle') return false;
+  const counts = prompts.map(p => +((p.match(/\\[(\\d+)\\]/) || [])[1] || 0));
+  const last = counts[counts.length - 1];
+  if (last && last === Math.max(...counts))
+    return !!cells[cells.length - 1].querySelector('.jp-OutputArea');
+  return !!document.querySelector(
+    '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+}"""
 
 
 def run_all(page) -> None:
     accept_dialogs(page)
+    page.evaluate(WATCH_RUN_JS)
     page.locator(".lm-MenuBar-itemLabel:text-is('Run')").click()
     page.locator(".lm-Menu-itemLabel:text-is('Run All Cells')").click()
 
@@ -258,22 +325,14 @@ PROMPTS_JS = """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cod
 
 
 def wait_run_finished(page, timeout: float) -> list[str]:
-    """Wait until no code cell is queued or running and the kernel is idle; return the prompts."""
-    deadline = time.monotonic() + timeout
-    page.wait_for_timeout(500)
-    stable = 0
-    while True:
-        prompts = page.evaluate(PROMPTS_JS)
-        busy = any("*" in p for p in prompts)
-        if not busy and kernel_status(page) in ("idle", None):
-            stable += 1
-            if stable >= 3:
-                return prompts
-        else:
-            stable = 0
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"cells still running after {timeout} s: {prompts}")
-        page.wait_for_timeout(400)
+    """Wait until the Run All started by :func:`run_all` is over (see ``RUN_DONE_JS``): the
+    kernel idle and the last cell run with its output, or a cell showing an error; return
+    the prompts."""
+    try:
+        page.wait_for_function(RUN_DONE_JS, polling=POLL_S * 1000, timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        raise TimeoutError(f"Run All not finished after {timeout} s: {page.evaluate(PROMPTS_JS)}") from None
+    return page.evaluate(PROMPTS_JS)
 
 
 ERRORS_JS = """() => {
@@ -324,14 +383,18 @@ def map_frames(page):
     return found
 
 
-def leaflet_state(frame, timeout_ms: int = 15_000) -> dict:
-    """Leaflet loaded? How many markers (icons, circle markers, vector shapes)?"""
+def leaflet_state(frame, timeout_ms: int = 30_000) -> dict:
+    """Leaflet loaded? How many markers (icons, circle markers, vector shapes)?
+
+    Waits (up to ``timeout_ms``) until the map has drawn and, for a course map, its label
+    layout says it is done; then reports what is there (a broken map is reported, not raised).
+    """
     with contextlib.suppress(Exception):
-        frame.wait_for_selector(".leaflet-container", timeout=timeout_ms)
+        frame.wait_for_function(MAP_READY_JS, timeout=timeout_ms)
     with contextlib.suppress(Exception):
         frame.wait_for_function(
             "() => document.querySelectorAll('.leaflet-marker-icon, .leaflet-marker-pane > *, "
-            "path.leaflet-interactive').length > 0", timeout=timeout_ms)
+            "path.leaflet-interactive').length > 0", timeout=2_000)
     return frame.evaluate(
         """() => ({
             leaflet: typeof window.L !== 'undefined',
@@ -343,13 +406,22 @@ def leaflet_state(frame, timeout_ms: int = 15_000) -> dict:
     )
 
 
+PAINTED_JS = """() => document.fonts.ready.then(() => new Promise(
+    r => requestAnimationFrame(() => requestAnimationFrame(r))))"""
+
+
+def wait_painted(page) -> None:
+    """Wait until fonts are loaded and the page has painted a frame since the last change."""
+    page.evaluate(PAINTED_JS)
+
+
 def scroll_screenshots(page, stem: Path, max_pages: int = 40) -> list[Path]:
     """Screenshot the notebook page by page (the notebook scrolls inside its panel)."""
     shots = []
     scroller = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer"
     page.evaluate(f"() => {{ const s = document.querySelector('{scroller}'); if (s) s.scrollTop = 0; }}")
     for i in range(max_pages):
-        page.wait_for_timeout(250)
+        wait_painted(page)
         path = stem.with_name(f"{stem.name}_{i:02d}.png")
         page.screenshot(path=str(path))
         shots.append(path)
@@ -423,7 +495,7 @@ def make_screenshots(out_dir: Path = SCREENSHOT_DIR) -> list[Path]:
                     radio.locator("input[type=radio]").first.check()
                     box.locator("button.jupyter-button:has-text('Check')").first.click()
                     box.locator("text=/Correct\\.|Not correct\\./").first.wait_for(timeout=15_000)
-                    page.wait_for_timeout(300)
+                    wait_painted(page)
                     made.append(save_small_png(box, out_dir / "quiz.png"))
             # 2. the islets map
             if "03" in by_number:
@@ -432,9 +504,9 @@ def make_screenshots(out_dir: Path = SCREENSHOT_DIR) -> list[Path]:
                 frames = map_frames(page)
                 if frames:
                     el, frame = frames[0]
-                    leaflet_state(frame)
                     el.scroll_into_view_if_needed()
-                    page.wait_for_timeout(800)
+                    leaflet_state(frame)  # drawn, labels laid out (the map says so)
+                    wait_painted(page)
                     made.append(save_small_png(el, out_dir / "islets_map.png"))
             # 3. a chart (first matplotlib image in the cost-sharing lesson, else opinion)
             for n in ("05", "07"):

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from geographiclib.geodesic import Geodesic
+from conftest import wait_map_ready
 
 import helpers
 from helpers import maps
@@ -399,8 +400,7 @@ def test_browser_draws_one_inert_land_shape_below_the_data(offline_page, tmp_pat
     path = tmp_path / "islets_land.html"
     maps.islets_map(tiles=None, offline=True).save(str(path))
     page.goto(path.as_uri())
-    page.wait_for_function("() => window.L !== undefined && document.querySelector('.leaflet-pane')")
-    page.wait_for_timeout(300)
+    wait_map_ready(page)  # the map says when it has drawn and laid out its labels
     info = page.evaluate("""() => {
         const pane = document.querySelector('.leaflet-aao_land-pane');
         const over = document.querySelector('.leaflet-overlay-pane');

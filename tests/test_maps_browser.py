@@ -3,6 +3,11 @@
 CDN requests for Leaflet and jQuery are served from ``.offline/node_modules`` and map
 tiles are aborted (fixture ``offline_page`` in conftest.py), so the test needs no
 internet. One screenshot per map is saved in ``test-artifacts/maps/`` (git-ignored).
+
+No test waits a fixed time: each waits until the map says its label layout is done
+(``wait_map_ready``). The layout tests run with the machine's CJK fonts and with CSS
+that draws Korean and Japanese as boxes of other widths (``boxes_font_css``), as on a
+machine without CJK fonts, so the layout holds whatever fonts a student has.
 """
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import BOXES_FONT, boxes_font_css, layout_pass, wait_layout_after, wait_map_ready
 from helpers import maps
 from helpers.data import load_dataset
 
@@ -39,13 +45,16 @@ BUILDERS = {
 }
 
 
-def _open(page, m, filename: str) -> None:
+def _open(page, m, filename: str, extra_head: str = "") -> None:
+    """Save map ``m``, open it, and wait until its label layout announced its last pass."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / filename
     m.save(str(path))
+    if extra_head:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("</head>", extra_head + "</head>", 1), encoding="utf-8")
     page.goto(path.as_uri())
-    page.wait_for_function("() => window.L !== undefined && document.querySelector('.leaflet-pane')")
-    page.wait_for_timeout(300)  # let fitBounds and labels settle before counting
+    wait_map_ready(page)
 
 
 def _count(page, css_class: str) -> int:
@@ -132,15 +141,12 @@ def _clashes(boxes: list[dict], width: int, height: int) -> list[str]:
     return out
 
 
-# JupyterLab shows a folium map in an iframe 60 % as high as it is wide.
-@pytest.mark.parametrize("width", [960, 700])
-@pytest.mark.parametrize("tiles", [maps.TILES, None], ids=["tiles", "plain"])
-@pytest.mark.parametrize("name", ["forces", "islets", "overview", "disputes"])
-def test_labels_do_not_overlap_or_leave_the_map(offline_page, name, tiles, width):
-    page = offline_page
-    height = int(width * 0.6)
-    page.set_viewport_size({"width": width, "height": height})
-    _open(page, BUILDERS[name](tiles=tiles), f"{name}_{'tiles' if tiles else 'plain'}_{width}.html")
+# Fonts: the machine's (this one has CJK fonts; .ci/run installs them), and CSS that
+# draws CJK characters as boxes half and one and a quarter ems wide (no CJK fonts).
+FONTS = {"machine": "", "boxes-0.5em": 0.5, "boxes-1.25em": 1.25}
+
+
+def _check_layout(page, width: int, height: int) -> None:
     boxes = page.evaluate(_BOXES_JS)
     assert sum(b["label"] for b in boxes) >= 2
     assert _clashes(boxes, width, height) == []
@@ -152,7 +158,76 @@ def test_labels_do_not_overlap_or_leave_the_map(offline_page, name, tiles, width
           return top && top.closest('.aao-label, .aao-box, .leaflet-control');
         }).length""")
     assert hidden == 0
-    page.screenshot(path=str(ARTIFACTS / f"{name}_{'tiles' if tiles else 'plain'}_{width}.png"))
+
+
+# JupyterLab shows a folium map in an iframe 60 % as high as it is wide.
+@pytest.mark.parametrize("width", [960, 700])
+@pytest.mark.parametrize("tiles", [maps.TILES, None], ids=["tiles", "plain"])
+@pytest.mark.parametrize("name", ["forces", "islets", "overview", "disputes"])
+def test_labels_do_not_overlap_or_leave_the_map(offline_page, name, tiles, width):
+    page = offline_page
+    height = int(width * 0.6)
+    page.set_viewport_size({"width": width, "height": height})
+    stem = f"{name}_{'tiles' if tiles else 'plain'}_{width}"
+    _open(page, BUILDERS[name](tiles=tiles), f"{stem}.html")
+    _check_layout(page, width, height)
+    page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
+
+
+@pytest.mark.parametrize("width", [960, 700])
+@pytest.mark.parametrize("font", [f for f in FONTS if f != "machine"])
+@pytest.mark.parametrize("name", ["forces", "islets", "overview", "disputes"])
+def test_labels_hold_without_cjk_fonts(offline_page, name, font, width):
+    page = offline_page
+    height = int(width * 0.6)
+    page.set_viewport_size({"width": width, "height": height})
+    stem = f"{name}_{font}_{width}"
+    _open(page, BUILDERS[name](tiles=None), f"{stem}.html", extra_head=boxes_font_css(FONTS[font]))
+    # The simulation is real: the box font loaded and the labels' CJK glyphs have its width.
+    measured = page.evaluate(f"""async () => {{
+        await document.fonts.ready;
+        const face = Array.from(document.fonts).find(f => f.family.replace(/"/g, '') === '{BOXES_FONT}');
+        const label = document.querySelector('.aao-label');
+        const probe = document.createElement('span');
+        probe.style.cssText = 'position:absolute;white-space:nowrap;font-size:100px';
+        probe.textContent = '독도竹島';
+        label.appendChild(probe);
+        const w = probe.getBoundingClientRect().width;
+        probe.remove();
+        return {{status: face && face.status, width: w}};
+    }}""")
+    assert measured["status"] == "loaded", measured
+    assert abs(measured["width"] - 4 * 100 * FONTS[font]) < 2, measured
+    _check_layout(page, width, height)
+    page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
+
+
+def test_layout_waits_for_a_late_font_and_announces_each_pass(offline_page):
+    """A font that arrives after the first placement (a web font) triggers a new pass,
+    and ``data-aao-layout`` says "pending" until that pass is done."""
+    page = offline_page
+    page.set_viewport_size({"width": 700, "height": 420})
+    _open(page, maps.islets_map(tiles=None), "islets_late_font.html")
+    before = layout_pass(page)
+    assert before >= 1
+    # Swap to the box font now: the browser loads it, then the layout runs again.
+    page.evaluate("(css) => document.head.insertAdjacentHTML('beforeend', css)", boxes_font_css(1.25))
+    wait_layout_after(page, before)
+    _check_layout(page, 700, 420)
+    # A zoom animates: the map says "pending" from its start until the labels moved after it.
+    before = layout_pass(page)
+    states = page.evaluate("""() => new Promise(resolve => {
+        const m = document.querySelector('.leaflet-container'), seen = [];
+        const map = window[Object.keys(window).find(k => /^map_[0-9a-f]+$/.test(k))];
+        new MutationObserver(() => {
+            seen.push(m.getAttribute('data-aao-layout'));
+            if (seen[seen.length - 1] === 'done') resolve(seen);
+        }).observe(m, {attributes: true, attributeFilter: ['data-aao-layout']});
+        map.setZoom(map.getZoom() + 0.5);
+    })""")
+    assert states[0] == "pending" and states[-1] == "done", states
+    assert layout_pass(page) > before
+    _check_layout(page, 700, 420)
 
 
 @pytest.mark.parametrize("width,is_open", [(960, True), (700, False)])
@@ -165,8 +240,9 @@ def test_islets_note_folds_away_on_narrow_maps(offline_page, width, is_open):
     assert "Official figures" in note.text_content()
     assert note.evaluate("e => e.open") is is_open
     if not is_open:  # the summary line always shows; a click opens the note
+        before = layout_pass(page)
         note.locator("summary").click()
-        page.wait_for_timeout(100)
+        wait_layout_after(page, before)  # the labels moved for the opened note
         assert note.evaluate("e => e.open") is True
     # Open, the note covers no label: labels move out from under it.
     boxes = page.evaluate(_BOXES_JS)

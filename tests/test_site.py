@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 import build_site
-from screenshots import ARTIFACTS, is_tile_or_cdn, leaflet_state, route_offline
+from screenshots import ARTIFACTS, is_tile_or_cdn, leaflet_state, route_offline, wait_painted
 
 pytestmark = pytest.mark.slow
 
@@ -157,25 +157,27 @@ def test_pages_render_in_chromium(site, chromium_context):
             failed.clear()
             log.clear()
             js_errors.clear()
+            # "load" waits for the page, its images and its iframes; then each map is
+            # waited for until it says its labels are laid out (leaflet_state)
             page.goto(html_page.as_uri(), wait_until="load")
-            page.wait_for_timeout(300)
-            # outside requests (tiles, CDNs) are aborted on purpose, or cancelled by
-            # Leaflet itself when it re-zooms; every request for a site file must succeed
-            local_failures = [f for f in failed if not is_tile_or_cdn(f[0])]
-            assert not local_failures, f"{html_page.name}: failed requests {local_failures}"
-            assert not js_errors, f"{html_page.name}: JavaScript errors {js_errors}"
             for k, el in enumerate(page.locator("iframe").element_handles(), 1):
                 frame = el.content_frame()
                 if frame is None or not frame.locator(".folium-map, .leaflet-container").count() and \
                         "leaflet" not in (el.get_attribute("srcdoc") or "").lower():
                     continue
+                el.scroll_into_view_if_needed()  # in view, so the map's frame paints
                 state = leaflet_state(frame)
                 map_count += 1
                 assert state["leaflet"] and state["container"], f"{html_page.name}: map {k} did not load Leaflet"
                 assert state["icons"] + state["paths"] + state["markerPane"] > 0, (
                     f"{html_page.name}: map {k} has no markers: {state}")
-                el.scroll_into_view_if_needed()
                 el.screenshot(path=str(SITE_ARTIFACTS / f"{html_page.stem}_map{k}.png"))
+            wait_painted(page)
+            # outside requests (tiles, CDNs) are aborted on purpose, or cancelled by
+            # Leaflet itself when it re-zooms; every request for a site file must succeed
+            local_failures = [f for f in failed if not is_tile_or_cdn(f[0])]
+            assert not local_failures, f"{html_page.name}: failed requests {local_failures}"
+            assert not js_errors, f"{html_page.name}: JavaScript errors {js_errors}"
             page.screenshot(path=str(SITE_ARTIFACTS / f"{html_page.stem}.png"))
             # print media: the navigation goes, the lesson stays
             page.emulate_media(media="print")
