@@ -114,6 +114,13 @@ def _sma_row():
     }
 
 
+def _flat(text) -> str:
+    """Dataset text without its own brackets, so it can sit inside the row's: 'Aug 2025 (online)' -> 'Aug 2025, online'."""
+    import re
+
+    return re.sub(r"\s*\(([^()]*)\)", r", \1", str(text))
+
+
 def _opinion_row():
     from helpers.data import load_dataset
 
@@ -129,12 +136,12 @@ def _opinion_row():
             row = pick(d).iloc[-1] if not pick(d).empty else None
             if row is None:
                 continue
-            comparable = "" if row["comparable"] else ", not comparable with earlier rounds"
+            comparable = "; not comparable with earlier rounds" if not row["comparable"] else ""
             # Fieldwork, not just the year: the 2019 round was in May, after the article.
             when_asked = row["fieldwork"] if isinstance(row.get("fieldwork"), str) and row["fieldwork"] else row["year"]
             # A round outside the comparable series is named by its own method, not the series title.
             who_asked = row["survey"] if row["comparable"] else row["method"]
-            texts.append(f"{label}: {row['value_pct']:.1f}% (fieldwork {when_asked}, {who_asked}{comparable})")
+            texts.append(f"{label}: {row['value_pct']:.1f}% ({_flat(who_asked)}; fieldwork {_flat(when_asked)}{comparable})")
         parts[when] = "; ".join(texts) + "."
     # The survey rounds held may stop before 2025: say so rather than let the column heading imply it.
     parts["now"] = "Latest rounds held in the course dataset: " + parts["now"]
