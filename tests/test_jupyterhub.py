@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -163,11 +164,19 @@ c.Spawner.args = {args!r}
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 90
 c.Spawner.http_timeout = 90
-# The class setting every student's server gets (docs/jupyterhub.md).
-c.Spawner.environment = {{"ALLIES_CLASS_DIR": {str(class_dir)!r}, {MARK!r}: {marker!r}}}
+# What docs/jupyterhub.md sets on a real hub: the class folder, and the student's pulled
+# copy of the course first on the path, so `import helpers` (and every pulled update) is theirs.
+c.Spawner.environment = {{
+    "ALLIES_CLASS_DIR": {str(class_dir)!r},
+    "PYTHONPATH": lambda spawner: os.path.join({str(base / 'home')!r}, spawner.user.name, "allies-at-odds"),
+    {MARK!r}: {marker!r},
+}}
 c.JupyterHub.services = [{{"name": "course-test", "api_token": os.environ["ALLIES_HUB_ADMIN_TOKEN"]}}]
 c.JupyterHub.load_roles = [{{"name": "admin", "services": ["course-test"]}}]
 c.JupyterHub.cleanup_servers = True
+# Answer a spawn request at once (202) instead of holding it up to 10 s: both students'
+# servers then start side by side.
+c.JupyterHub.tornado_settings = {{"slow_spawn_timeout": 0}}
 """
 
 
@@ -362,8 +371,7 @@ def _run(hub: Hub, user: str, token: str, code: str, timeout: float = 90) -> str
 STUDENT_CODE = """
 import json, os, resource, sys
 course = os.path.join(os.path.expanduser("~"), "allies-at-odds")
-sys.path.insert(0, course)          # the pulled course, not an installed copy
-os.chdir(os.path.join(course, "lessons"))
+os.chdir(os.path.join(course, "lessons"))  # where a lesson's kernel runs
 import helpers
 from helpers import quiz
 view = quiz.show({lesson!r}, ids=[{qid!r}])
@@ -399,16 +407,22 @@ def test_two_students_pull_the_course_answer_and_the_instructor_sees_both(hub, m
     hub.timings["servers ready"] = time.monotonic() - t0
 
     link = course.nbgitpuller_link(hub.url, repo=f"file://{hub.repo}", branch="main")
+    with ThreadPoolExecutor(len(STUDENTS)) as pool:  # the class works at the same time
+        list(pool.map(lambda user: _pull(hub, user, tokens[user], link), STUDENTS))
     for user in STUDENTS:
-        _pull(hub, user, tokens[user], link)
         assert (hub.base / "home" / user / "allies-at-odds" / course.START_LESSON).is_file()
     hub.timings["course pulled"] = time.monotonic() - t0
 
+    def answer(user):
+        return _run(hub, user, tokens[user], STUDENT_CODE.format(lesson=LESSON, qid=q["id"], choice=answers[user]))
+
+    with ThreadPoolExecutor(len(STUDENTS)) as pool:
+        outputs = dict(zip(STUDENTS, pool.map(answer, STUDENTS)))
     results = {}
     for user in STUDENTS:
-        out = _run(hub, user, tokens[user], STUDENT_CODE.format(lesson=LESSON, qid=q["id"], choice=answers[user]))
-        results[user] = json.loads(out.strip().splitlines()[-1])
-        assert results[user]["helpers"].startswith(str(hub.base / "home" / user / "allies-at-odds"))
+        results[user] = json.loads(outputs[user].strip().splitlines()[-1])
+        # The pulled course (PYTHONPATH), not the copy installed in the test's environment.
+        assert results[user]["helpers"].startswith(str(hub.base / "home" / user / "allies-at-odds")), results[user]
         assert results[user]["user"] == user and "Note" not in results[user]["notice"]
     assert results["ana"]["correct"] and results["ana"]["score"] == 1
     assert not results["ben"]["correct"] and results["ben"]["score"] == 0
