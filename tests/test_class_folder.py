@@ -209,6 +209,20 @@ def test_a_read_only_class_folder_gives_a_plain_note_and_keeps_the_answer(shared
 
 
 @needs_other_users
+@pytest.mark.skipif(not IS_ROOT, reason="needs another user account: runs as root, as uid 65534")
+def test_a_class_folder_students_can_write_but_not_list_works(shared_tmp):
+    # docs/jupyterhub.md's folder: others may add files (-wx) but not list or read them.
+    folder = shared_tmp / "class"
+    folder.mkdir()
+    folder.chmod(0o3753)
+    saved, notice = _run_student(folder, "alice", _home(shared_tmp, "alice", 65534), 65534)
+    assert (saved, notice) == ("True", "None")
+    mirrored = folder / "alice.csv"
+    assert mirrored.stat().st_uid == 65534 and stat.S_IMODE(mirrored.stat().st_mode) == 0o640
+    assert "alice,03,q1,1,1,1,True" in mirrored.read_text(encoding="utf-8")
+
+
+@needs_other_users
 @pytest.mark.skipif(not IS_ROOT, reason="needs two user accounts: runs as root, as uids 65534 and 65533")
 def test_a_student_cannot_replace_another_students_file_in_a_sticky_class_folder(shared_tmp):
     folder = shared_tmp / "class"
