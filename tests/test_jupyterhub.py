@@ -186,13 +186,7 @@ c.JupyterHub.tornado_settings = {{"slow_spawn_timeout": 0}}
 
 def _stop(hub: Hub) -> list[int]:
     """Stop servers, hub and proxy: politely, then by force. Return pids still alive after."""
-    import requests
-
-    for user in STUDENTS:
-        try:
-            hub.api("DELETE", f"/users/{user}/server")
-        except requests.RequestException:
-            pass
+    # SIGTERM: the hub stops every server at once (cleanup_servers) and then the proxy.
     if hub.proc.poll() is None:
         with_group = True
         try:
@@ -276,7 +270,9 @@ def hub(tmp_path_factory):
         the_hub.timings["hub up"] = time.monotonic() - started
         yield the_hub
     finally:
+        stopping = time.monotonic()
         left = _stop(the_hub)
+        print(f"\nhub test teardown: {time.monotonic() - stopping:.1f} s")
         assert not left, f"processes of the test hub still running after teardown: {left}"
 
 
