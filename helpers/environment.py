@@ -16,11 +16,14 @@ from pathlib import Path
 def _writable(folder: Path) -> bool:
     """True if ``folder`` exists and can be written, or could be created."""
     probe = folder
-    while not probe.exists():
-        if probe.parent == probe:
-            return False
-        probe = probe.parent
-    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
+    try:
+        while not probe.exists():
+            if probe.parent == probe:
+                return False
+            probe = probe.parent
+        return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
+    except OSError:  # a home folder we may not even look into
+        return False
 
 
 def use_writable_caches() -> str | None:

@@ -57,3 +57,11 @@ def test_writable_reads_real_permissions(tmp_path):
             assert not environment._writable(ro / "matplotlib")
     finally:
         ro.chmod(0o700)
+
+
+def test_a_folder_that_cannot_be_looked_into_counts_as_unwritable(monkeypatch, tmp_path):
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(environment.Path, "exists", refuse)
+    assert environment._writable(tmp_path / "matplotlib") is False
