@@ -54,11 +54,9 @@ TEXT_OUTPUT_TYPES = {"stream", "execute_result"}
 MAX_CHECKED_OUTPUT_CHARS = 4000
 EVENTS_CSV = Path(__file__).resolve().parents[1] / "datasets" / "events.csv"
 
-# TEMPORARY (issue 19): lessons 00-09 gain `current_to` on other branches at the same time
-# as this check. Until they are merged, `check` accepts a lesson with no `current_to` at
-# all (a malformed one, or one that disagrees with the visible line, always fails).
-# After the merge set this to False, or run `check --strict-currency` (which ignores it).
-CURRENT_TO_MAY_BE_ABSENT = True
+# Every lesson carries `current_to` since issue 19 landed; the switch stays for a new
+# lesson's first draft (`check` then reports only malformed or mismatched markers).
+CURRENT_TO_MAY_BE_ABSENT = False
 
 CURRENT_TO_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MONTHS = [calendar.month_name[m] for m in range(1, 13)]
@@ -70,7 +68,8 @@ DATE_NEAR_RE = re.compile(r"\b(19|20)\d\d\b|\b(" + "|".join(MONTHS) + r")\b")
 
 
 def is_checked(cell: dict) -> bool:
-    """True when nbval is meant to compare this cell's stored output."""
+    """True when nbval is meant to compare this cell's stored output (the cell tag; the
+    old marker comment is refused by :func:`check_notebook`, since students read it)."""
     src = "".join(cell.get("source", ""))
     return CHECK_MARK in src or CHECK_TAG in cell.get("metadata", {}).get("tags", [])
 
@@ -245,6 +244,9 @@ def check_notebook(path: Path, strict_currency: bool = False) -> list[str]:
                     problems.append(f"{path}: cell {i} has an unescaped '$' (JupyterLab typesets the text "
                                     "between two as maths): write \\$")
             continue
+        if CHECK_MARK in "".join(cell.get("source", "")):
+            problems.append(f"{path}: cell {i} carries the '# {CHECK_MARK}' comment, which students read: "
+                            f"tag the cell '{CHECK_TAG}' instead")
         outputs = cell.get("outputs", [])
         if not is_checked(cell):
             if outputs:

@@ -56,6 +56,13 @@ def test_stray_output_is_caught(tmp_path):
     assert any("execution count" in p for p in problems)
 
 
+def test_the_marker_comment_students_would_read_is_caught(tmp_path):
+    nb = _good_notebook()
+    cell = next(c for c in nb["cells"] if ns.is_checked(c))
+    cell["source"] = ["# NBVAL_CHECK_OUTPUT\n"] + list(cell["source"])
+    assert any("tag the cell" in p for p in ns.check_notebook(_write(tmp_path, nb)))
+
+
 def test_image_in_checked_cell_is_caught(tmp_path):
     nb = _good_notebook()
     cell = next(c for c in nb["cells"] if ns.is_checked(c))
