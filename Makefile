@@ -16,7 +16,7 @@ help:
 	@echo "make lab          set up and open the course in JupyterLab"
 	@echo "make test         set up and run every test (unit, notebooks, browser)"
 	@echo "make strip        execute lessons and store them without outputs (except checked cells)"
-	@echo "make offline-assets  fetch Leaflet and jQuery from npm so maps work without internet"
+	@echo "make offline-assets  fetch Leaflet and jQuery (maps offline) and JupyterHub's proxy from npm"
 	@echo "make pins         regenerate binder/requirements.txt from pyproject.toml"
 	@echo "make bench        print the performance benchmark and write docs/benchmarks.md"
 	@echo "make site         build the static course site in _site/"
@@ -43,7 +43,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	mkdir -p .offline
 	npm install --silent --no-audit --no-fund --prefix .offline leaflet@1.9.4 jquery@3.7.1
 
-offline-assets: .offline/node_modules/leaflet/dist/leaflet.js
+# configurable-http-proxy, JupyterHub's proxy, for the hub test (tests/test_jupyterhub.py).
+.offline/node_modules/.bin/configurable-http-proxy:
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js to fetch JupyterHub's proxy"; exit 1; }
+	mkdir -p .offline
+	npm install --silent --no-audit --no-fund --prefix .offline configurable-http-proxy@5.3.0
+
+offline-assets: .offline/node_modules/leaflet/dist/leaflet.js .offline/node_modules/.bin/configurable-http-proxy
 
 lab: $(VENV)/.installed-runtime
 	-@$(MAKE) --no-print-directory offline-assets

@@ -12,6 +12,9 @@ folium or ipywidgets. Each submodule imports what it needs:
 - ``helpers.models``    the alliance-theory model of the theory lab
 - ``helpers.factcheck`` the source-critique claim checker
 - ``helpers.quiz``      quizzes from the question banks, and saved progress
+- ``helpers.class_folder`` each student's progress copied to the class folder ($ALLIES_CLASS_DIR)
+- ``helpers.classroom`` the instructor's view of the class's progress files
+- ``helpers.dashboard`` the instructor's class dashboard (instructors/class_dashboard.ipynb)
 - ``helpers.environment`` a writable cache folder for matplotlib on read-only homes
 """
 from __future__ import annotations

@@ -75,6 +75,47 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+EXPORT_COLUMNS = ("student_id", "lesson", "question_id", "attempts", "best_score", "last_score",
+                  "last_correct", "last_answer", "first_attempt", "last_attempt")
+
+
+def summaries(records: list[dict]) -> dict[tuple[str, str], dict]:
+    """Return per (lesson, question) attempts, best/last score and answer, first/last time."""
+    out: dict[tuple[str, str], dict] = {}
+    for r in sorted(records, key=lambda r: r["timestamp"]):
+        key = (r["lesson"], r["question_id"])
+        s = out.setdefault(key, {"attempts": 0, "best_score": 0.0, "first": r["timestamp"]})
+        s["attempts"] += 1
+        s["best_score"] = max(s["best_score"], float(r["score"]))
+        s.update(last_score=float(r["score"]), last_correct=bool(r["correct"]),
+                 last_answer=r.get("answer"), last=r["timestamp"])
+    return out
+
+
+def export_csv(records: list[dict], sid: str) -> str:
+    """Return the progress export (``EXPORT_COLUMNS``, one row per lesson and question) as CSV text.
+
+    What ``quiz.export_progress`` writes and the class folder mirrors, so the instructor's
+    ``helpers.classroom`` reads both the same way. Text a spreadsheet would run as a formula
+    gets a leading apostrophe (``helpers.spreadsheet``).
+    """
+    import csv
+    import io
+
+    from helpers.spreadsheet import safe_cell
+
+    buf = io.StringIO(newline="")
+    out = csv.writer(buf)
+    out.writerow(EXPORT_COLUMNS)
+    for (lesson, qid), s in sorted(summaries(records).items()):
+        answer = s["last_answer"]
+        row = [sid, lesson, qid, s["attempts"], f"{s['best_score']:g}", f"{s['last_score']:g}",
+               s["last_correct"], answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False),
+               s["first"], s["last"]]
+        out.writerow([safe_cell(cell) for cell in row])
+    return buf.getvalue()
+
+
 @dataclass
 class LoadReport:
     """Records read from the file, and a notice for the student if it had to be repaired."""
@@ -179,9 +220,21 @@ def _remove_orphans(path: Path) -> None:
 
 def _write_atomic(path: Path, records: list[dict]) -> None:
     payload = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    write_text_atomic(path, payload)
+
+
+def write_text_atomic(path: Path, payload: str, mode: int | None = None) -> None:
+    """Write ``payload`` to ``path`` all at once: a temporary file in the same folder,
+    flushed to disk, then ``os.replace``; a reader sees the old file or the new, never half.
+
+    ``mode`` sets the new file's permissions (default: the temporary file's 0600).
+    Call it under ``_locked(path)`` when other writers may write the same file.
+    """
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
@@ -251,7 +304,10 @@ def append(record: dict, path: Path | None = None) -> SaveReport:
             )
             record["attempts"] = earlier + 1
             _write_atomic(path, report.records + [record])
-        return SaveReport(True, record, report.notice)
+            # Under the lock, so two kernels of one student mirror in the order they saved.
+            class_notice = _mirror(report.records + [record])
+        notices = [n for n in (report.notice, class_notice) if n]
+        return SaveReport(True, record, " ".join(notices) or None)
     except ProgressError as exc:
         return SaveReport(False, record, f"Answer checked but not saved: {exc}")
     except RecursionError:
@@ -267,6 +323,13 @@ def append(record: dict, path: Path | None = None) -> SaveReport:
             f"Answer checked but not saved ({reason}: {path}). The quiz still works; "
             f"set {ENV_FILE} to a writable file to keep your progress.",
         )
+
+
+def _mirror(records: list[dict]) -> str | None:
+    """Copy the student's progress to the class folder, if the class has one (never raises)."""
+    from helpers import class_folder
+
+    return class_folder.mirror(records)
 
 
 def remove(lesson: str | None = None, path: Path | None = None) -> tuple[int, Path | None]:
@@ -285,6 +348,7 @@ def remove(lesson: str | None = None, path: Path | None = None) -> tuple[int, Pa
             backup = path.with_name(f"{path.name}.bak-{stamp}")
             _write_atomic(backup, records)
             _write_atomic(path, keep)
+            _mirror(keep)
     except OSError as exc:
         raise ProgressError(
             f"Could not reset your progress file {path} ({exc.strerror}). Check that the folder is writable."

@@ -1,7 +1,10 @@
-"""The instructor's view: put together the progress files students hand in.
+"""The instructor's view: put together the students' progress files.
 
-Students write their progress with ``helpers.quiz.export_progress("progress.csv")``
-and hand the CSV in. Put the files in one folder; these functions read them all.
+On a hub with a class folder (``ALLIES_CLASS_DIR``, see ``helpers.class_folder``) every
+student's progress is already there, one CSV per student, and these functions read it
+when called without a folder. Elsewhere students write their progress with
+``helpers.quiz.export_progress("progress.csv")`` and hand the CSV in; put the files in
+one folder and pass its path.
 
 Handed-in files are untrusted and often damaged on the way (opened and re-saved in a
 spreadsheet, with semicolons or in Windows-1252, rows cut short, a file handed in
@@ -16,6 +19,7 @@ import io
 import math
 from pathlib import Path
 
+from helpers import class_folder
 from helpers.errors import ProgressError
 from helpers.quiz import EXPORT_COLUMNS
 from helpers.spreadsheet import safe_frame
@@ -25,6 +29,14 @@ _MAX_FILE_BYTES = 20_000_000
 
 
 def _folder(folder) -> Path:
+    if folder is None:
+        folder = class_folder.class_dir()
+        if folder is None:
+            raise ProgressError(
+                f"No class folder is set ({class_folder.ENV_CLASS_DIR} is empty). Give the folder that "
+                "holds the students' progress CSV files, for example classroom.class_progress('handed_in/'), "
+                f"or set {class_folder.ENV_CLASS_DIR} on the hub (docs/jupyterhub.md)."
+            )
     if not isinstance(folder, (str, Path)) or not str(folder).strip():
         raise ProgressError(
             "Give the folder that holds the students' progress CSV files, for example "
@@ -97,8 +109,8 @@ def _number(text: str, whole: bool = False):
     return value
 
 
-def read_exports(folder):
-    """Return every handed-in progress CSV in ``folder`` as one DataFrame (one row per answer).
+def read_exports(folder=None):
+    """Return every progress CSV in ``folder`` (default: the class folder) as one DataFrame (one row per answer).
 
     Rows whose score or attempts cannot be read, or are out of range (a score outside
     0-1, attempts below 1), are left out and named. The same student's answer to the same
@@ -147,7 +159,7 @@ def read_exports(folder):
     return ClassTable(table, notes)
 
 
-def class_progress(folder):
+def class_progress(folder=None):
     """Return one row per student and lesson: questions answered and mean best score (%)."""
     table = read_exports(folder)
     summary = (
@@ -159,7 +171,7 @@ def class_progress(folder):
     return ClassTable(summary, table.attrs["skipped"])
 
 
-def question_difficulty(folder):
+def question_difficulty(folder=None):
     """Return one row per question: students who answered it, mean best score, mean attempts.
 
     The hardest questions (lowest mean best score) come first: they show what to go
@@ -210,3 +222,50 @@ def ClassTable(frame, notes: list[str]):
     out._notes = list(notes)
     out.attrs["skipped"] = list(notes)
     return out
+
+
+ROSTER_FILE = "roster.txt"
+
+
+def roster(folder=None) -> list[str]:
+    """Return the class list: ``roster.txt`` in the folder (one user name a line, ``#`` comments), or []."""
+    path = _folder(folder) / ROSTER_FILE
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="replace")
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise ProgressError(f"The class list {path} cannot be read ({exc.strerror}).") from exc
+    names = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def not_started(folder=None, students=None):
+    """Return one row per lesson quiz: how many students have started it and who has not.
+
+    The class is ``students`` if given, else the folder's ``roster.txt`` plus everyone who
+    has a progress file there (without a roster, a student who never saved an answer is
+    invisible: put the class list in ``roster.txt``).
+    """
+    import pandas as pd
+
+    from helpers import QUIZ_DIR, course
+
+    path = _folder(folder)
+    try:
+        answers = read_exports(path)
+        notes = answers.attrs["skipped"]
+    except ProgressError as exc:
+        if "No progress CSV" not in str(exc):
+            raise
+        answers, notes = pd.DataFrame(columns=["student_id", "lesson"]), [str(exc)]
+    names = list(students) if students is not None else roster(path) + sorted(set(answers["student_id"]))
+    names = list(dict.fromkeys(str(n) for n in names))
+    titles = {m.get("number"): m.get("title", "") for m in course.lessons()}
+    rows = []
+    for lesson in sorted(p.stem for p in QUIZ_DIR.glob("[0-9][0-9].yaml")):
+        started = set(answers.loc[answers["lesson"] == lesson, "student_id"])
+        missing = [n for n in names if n not in started]
+        rows.append({"lesson": lesson, "title": titles.get(lesson, ""), "started": len(names) - len(missing),
+                     "not_started": len(missing), "students_not_started": ", ".join(missing)})
+    return ClassTable(safe_frame(pd.DataFrame(rows)), notes)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 import platform
+from urllib.parse import quote, urlencode
 from importlib import metadata as _pkg_metadata
 
 from helpers import LESSONS_DIR
@@ -30,6 +31,11 @@ ARTICLE_THEMES = [
     ("Security ties fracturing: flags, radar, flybys, cancelled visits", ["04"]),
     ("Who pays for US troops in South Korea", ["05", "10"]),
 ]
+
+#: Where the course is published: the repository students' hubs pull from.
+REPOSITORY = "https://github.com/allies-at-odds/allies-at-odds"
+#: The lesson a student lands on after following the JupyterHub link.
+START_LESSON = "lessons/00_start_here.ipynb"
 
 PACKAGES_TO_REPORT = ("ipywidgets", "jupyterlab_widgets", "folium", "pandas", "matplotlib", "jupyterlab", "notebook")
 
@@ -135,3 +141,19 @@ def themes_html() -> str:
         "<th scope='col' style='text-align:left'>Lessons</th></tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
+
+
+def nbgitpuller_link(hub_url: str = "https://<your-hub>", repo: str = REPOSITORY, branch: str = "main",
+                     lesson: str = START_LESSON) -> str:
+    """Return the nbgitpuller link that puts the course in a student's home on ``hub_url``.
+
+    The first click clones ``repo`` into a folder named after it (``allies-at-odds``) and
+    opens ``lesson`` in JupyterLab; later clicks pull updates and keep the student's own
+    changes (nbgitpuller merges, see docs/jupyterhub.md). The README's link is this
+    function's default.
+    """
+    folder = repo.rstrip("/").rsplit("/", 1)[-1]
+    folder = folder[:-4] if folder.endswith(".git") else folder
+    query = urlencode({"repo": repo, "branch": branch, "urlpath": f"lab/tree/{folder}/{lesson}"},
+                      quote_via=quote, safe="")
+    return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"

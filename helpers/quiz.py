@@ -972,17 +972,8 @@ def record(activity: str, item_id: str, correct: bool, score: float | None = Non
     return report.notice or ""
 
 
-def _summaries(records: list[dict]) -> dict[tuple[str, str], dict]:
-    """Return per (lesson, question) attempts, best/last score and answer, first/last time."""
-    out: dict[tuple[str, str], dict] = {}
-    for r in sorted(records, key=lambda r: r["timestamp"]):
-        key = (r["lesson"], r["question_id"])
-        s = out.setdefault(key, {"attempts": 0, "best_score": 0.0, "first": r["timestamp"]})
-        s["attempts"] += 1
-        s["best_score"] = max(s["best_score"], float(r["score"]))
-        s.update(last_score=float(r["score"]), last_correct=bool(r["correct"]),
-                 last_answer=r.get("answer"), last=r["timestamp"])
-    return out
+#: Per (lesson, question) summaries of saved records (shared with the export and the class folder).
+_summaries = _progress.summaries
 
 
 def progress_table() -> tuple[list[dict], str | None]:
@@ -1141,8 +1132,7 @@ def progress() -> ProgressView:
     return view
 
 
-EXPORT_COLUMNS = ("student_id", "lesson", "question_id", "attempts", "best_score", "last_score",
-                  "last_correct", "last_answer", "first_attempt", "last_attempt")
+EXPORT_COLUMNS = _progress.EXPORT_COLUMNS
 
 
 def export_progress(path) -> Path:
@@ -1152,11 +1142,6 @@ def export_progress(path) -> Path:
     computer's user name. Text a spreadsheet would run as a formula is written with a
     leading apostrophe (``helpers.spreadsheet``).
     """
-    import csv
-    import json
-
-    from helpers.spreadsheet import safe_cell
-
     if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
         raise ProgressError(
             "export_progress needs the name of the CSV file to write, for example "
@@ -1173,14 +1158,7 @@ def export_progress(path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(EXPORT_COLUMNS)
-            for (lesson, qid), s in sorted(_summaries(report.records).items()):
-                answer = s["last_answer"]
-                row = [sid, lesson, qid, s["attempts"], f"{s['best_score']:g}", f"{s['last_score']:g}",
-                       s["last_correct"], answer if isinstance(answer, str) else json.dumps(answer, ensure_ascii=False),
-                       s["first"], s["last"]]
-                out.writerow([safe_cell(cell) for cell in row])
+            fh.write(_progress.export_csv(report.records, sid))
     except OSError as exc:
         raise ProgressError(
             f"Could not write {path} ({exc.strerror}). Choose a file in a folder you can write to."
