@@ -368,6 +368,41 @@ def brief_html(scenario, role_id, level="basic") -> str:
     return "\n".join(out)
 
 
+def setting_text(scenario) -> str:
+    """Return the scenario's title, summary and setting, each fact with its source."""
+    sc = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
+    lines = [sc["title"], " ".join(sc["summary"].split()), ""]
+    lines += [f"- {' '.join(f['text'].split())} [{_source_text(f)}]" for f in sc["setting"]]
+    return "\n".join(lines)
+
+
+def round_text(scenario, round_id) -> str:
+    """Return one round as the rules read it: each role's options with their effects, then the rules."""
+    sc = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
+    rnd = next((r for r in sc["rounds"] if r["id"] == round_id), None)
+    if rnd is None:
+        raise SimulationError(f"No round '{round_id}' in {sc['id']}: rounds are {', '.join(r['id'] for r in sc['rounds'])}.")
+
+    def eff(e):
+        parts = []
+        for key, value in (e or {}).items():
+            if key == "cohesion":
+                parts.append(f"cohesion {value:+d}")
+            else:
+                word = "interests" if key == "interests" else "approval"
+                parts += [f"{role} {word} {num:+d}" for role, num in value.items()]
+        return ", ".join(parts) or "no change"
+    lines = [f"{rnd['id']} ({rnd['minutes']} min): {rnd['title']}"]
+    for role in (r["id"] for r in sc["roles"]):
+        lines.append(f"{_role(sc, role)['name']}:")
+        lines += [f"  {o['id']}: {o['label']} ({eff(o.get('effects'))})" for o in rnd["options"][role]]
+    lines.append("Rules (added when every listed team chose one of the listed options):")
+    for rule in rnd.get("rules") or []:
+        cond = " and ".join(f"{role} {'/'.join(ids)}" for role, ids in rule["when"].items())
+        lines.append(f"  if {cond}: {eff(rule.get('effects'))}")
+    return "\n".join(lines)
+
+
 def deal_roles(teams, scenario, seed=None) -> dict[str, str]:
     """Deal one role to each team: ``{team: role_id}``. Teams are shuffled when ``seed`` is given."""
     teams = [str(t).strip() for t in teams]
