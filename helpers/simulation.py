@@ -46,6 +46,8 @@ SIM_DIR = DATASETS_DIR / "simulations"
 MEASURES = ("interests", "approval")
 KINDS = ("historical", "open")
 BRIEF_PARTS = ("interests", "red_lines", "domestic", "knows")
+#: A round's moves folder: owner rwx, group r-x, others -wx, setgid and sticky.
+MOVES_DIR_MODE = 0o3753
 _ID = re.compile(r"[a-z0-9][a-z0-9_]{0,40}")
 
 
@@ -717,6 +719,16 @@ class ClassGame:
         if (d / "game.json").exists():
             raise SimulationError(f"A game called '{game}' already exists in {d.parent}; choose another name.")
         d.mkdir(parents=True, exist_ok=True)
+        # Teams may add files to a round's moves folder but not list it (others: -wx), nor
+        # replace another team's file (sticky bit); the instructors' group reads it (setgid).
+        for rnd in sc["rounds"]:
+            moves = d / "moves" / rnd["id"]
+            moves.mkdir(parents=True, exist_ok=True)
+            try:
+                moves.chmod(MOVES_DIR_MODE)
+            except OSError:
+                pass
+        (d / "resolved").mkdir(exist_ok=True)
         _write_json(d / "game.json", {"scenario": sc["id"], "teams": dealt}, mode=0o644)
         return cls(game, folder)
 

@@ -198,6 +198,8 @@ def test_class_folder_game_with_three_team_accounts(tmp_path):
     host = sim.ClassGame.start("gsomia_2019", "week9", teams, folder=tmp_path)
     gdir = tmp_path / "simulation" / "week9"
     assert host.dir == gdir
+    for rid in ("r1", "r2"):  # others may add a move but not list the folder or replace a file
+        assert (gdir / "moves" / rid).stat().st_mode & 0o7777 == sim.MOVES_DIR_MODE
     hist = host.scenario["debrief"]["historical_moves"]
     for rid in ("r1", "r2"):
         for team in teams:
