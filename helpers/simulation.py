@@ -123,6 +123,8 @@ def scenario_problems(data, source="scenario") -> list[str]:
         p.append(f"kind: must be one of {', '.join(KINDS)}, not {data.get('kind')!r}")
     if "current_to" in data and not re.fullmatch(r"\d{4}-\d{2}", str(data["current_to"])):
         p.append("current_to: must be YYYY-MM, e.g. '2026-11'")
+    if data.get("kind") == "open" and not str(data.get("premise", "")).strip():
+        p.append("premise: an open scenario needs a premise that says plainly it is hypothetical")
     if "setting" in data:
         _facts(data["setting"], "setting", p)
     roles = data.get("roles") or []
@@ -143,21 +145,22 @@ def scenario_problems(data, source="scenario") -> list[str]:
         role_ids.append(rid)
         if not str(role.get("name", "")).strip():
             p.append(f"{at}.name: missing")
-        briefs = {"brief": role.get("brief")}
-        if "advanced_brief" in role:
-            briefs["advanced_brief"] = role["advanced_brief"]
-        if briefs["brief"] is None:
-            p.append(f"{at}.brief: missing")
-            continue
-        for bname, brief in briefs.items():
-            if not isinstance(brief, dict):
-                p.append(f"{at}.{bname}: must be a mapping with {', '.join(BRIEF_PARTS)}")
-                continue
+        brief = role.get("brief")
+        if not isinstance(brief, dict):
+            p.append(f"{at}.brief: missing, or not a mapping with {', '.join(BRIEF_PARTS)}")
+        else:
             for part in BRIEF_PARTS:
                 if part not in brief:
-                    p.append(f"{at}.{bname}.{part}: missing")
+                    p.append(f"{at}.brief.{part}: missing")
                 else:
-                    _facts(brief[part], f"{at}.{bname}.{part}", p)
+                    _facts(brief[part], f"{at}.brief.{part}", p)
+        if "advanced_brief" in role:  # additions for the advanced version: any of the parts
+            extra = role["advanced_brief"]
+            if not isinstance(extra, dict) or not extra or set(extra) - set(BRIEF_PARTS):
+                p.append(f"{at}.advanced_brief: must be a mapping of some of {', '.join(BRIEF_PARTS)}")
+            else:
+                for part, facts in extra.items():
+                    _facts(facts, f"{at}.advanced_brief.{part}", p)
     start = data.get("start")
     if start is not None:
         if not isinstance(start, dict) or not isinstance(start.get("cohesion"), (int, float)):
@@ -338,11 +341,15 @@ _PART_TITLES = {"interests": "Interests", "red_lines": "Red lines",
 def brief_text(scenario, role_id, level="basic") -> str:
     """Return one role's confidential brief as plain text, each fact with its source."""
     role = _role(scenario, role_id)
-    brief = role.get("advanced_brief") if level == "advanced" and role.get("advanced_brief") else role["brief"]
-    lines = [f"Confidential brief: {role['name']} ({role.get('government', '')})".rstrip(" ()"), ""]
+    if level not in ("basic", "advanced"):
+        raise SimulationError(f"Brief level must be 'basic' or 'advanced', not {level!r}.")
+    extra = role.get("advanced_brief") or {} if level == "advanced" else {}
+    title = "Confidential brief" + (" (advanced)" if extra else "")
+    gov = str(role.get("government", "")).strip()
+    lines = [f"{title}: {role['name']}" + (f", {gov}" if gov else ""), ""]
     for part in BRIEF_PARTS:
         lines.append(_PART_TITLES[part])
-        for fact in brief[part]:
+        for fact in list(role["brief"][part]) + list(extra.get(part, [])):
             lines.append(f"- {' '.join(str(fact['text']).split())} [{_source_text(fact)}]")
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -361,7 +368,7 @@ def brief_html(scenario, role_id, level="basic") -> str:
         if in_list:
             out.append("</ul>")
             in_list = False
-        if line.startswith("Confidential"):
+        if line.startswith("Confidential brief"):
             out.append(f"<h4>{html.escape(line)}</h4>")
         elif line:
             out.append(f"<p><strong>{html.escape(line)}</strong></p>")
@@ -374,6 +381,8 @@ def setting_text(scenario) -> str:
     """Return the scenario's title, summary and setting, each fact with its source."""
     sc = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
     lines = [sc["title"], " ".join(sc["summary"].split()), ""]
+    if sc.get("premise"):
+        lines += ["Premise: " + " ".join(sc["premise"].split()), "", "Background (sourced):"]
     lines += [f"- {' '.join(f['text'].split())} [{_source_text(f)}]" for f in sc["setting"]]
     return "\n".join(lines)
 

@@ -19,7 +19,29 @@ TEAMS = ["Team Blue", "Team Green", "Team Red"]
 
 
 def test_the_scenarios_are_there():
-    assert "gsomia_2019" in SCENARIOS
+    assert {"gsomia_2019", "crisis_2026"} <= set(SCENARIOS)
+
+
+def test_open_scenario_has_a_hypothetical_premise_and_a_rubric():
+    sc = sim.load_scenario("crisis_2026")
+    assert sc["kind"] == "open" and sc["premise"].startswith("HYPOTHETICAL")
+    assert "Premise: HYPOTHETICAL" in sim.setting_text(sc)
+    assert len(sc["debrief"]["rubric"]) >= 3
+    problems = _bad(lambda s: s.update(kind="open"))  # a historical file declared open
+    assert any("premise: an open scenario needs a premise" in p for p in problems)
+    assert any("debrief.rubric: an open scenario needs a rubric" in p for p in problems)
+
+
+def test_advanced_brief_adds_to_the_basic_one():
+    sc = sim.load_scenario("crisis_2026")
+    for role in ("seoul", "tokyo", "washington"):
+        basic = sim.brief_text(sc, role).splitlines()
+        advanced = sim.brief_text(sc, role, "advanced")
+        assert advanced.startswith("Confidential brief (advanced)")
+        assert all(line in advanced for line in basic[1:] if line.startswith("- "))
+        assert len(advanced.splitlines()) > len(basic)
+    with pytest.raises(CourseError, match="'basic' or 'advanced'"):
+        sim.brief_text(sc, "seoul", "expert")
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
