@@ -12,7 +12,10 @@ role's *domestic approval* and the *alliance cohesion* of the three. Each chosen
 adds its ``effects``; then every rule of the round whose ``when`` matches the choices
 (each listed role chose one of the listed options) adds its ``effects`` and its
 ``explain`` text, which names the theory it draws on (Putnam's two-level game, the
-alliance model of lesson 06). Values are clipped to 0-100.
+alliance model of lesson 06). Where the scenario has a ``model`` block, the common ally's
+move is read as a perceived US commitment to Japan and to South Korea, lesson 06's
+``models.quasi_alliance`` scores it, and cohesion moves by ``weight x score`` (rounded).
+Values are clipped to 0-100.
 
 Two ways to play:
 
@@ -32,6 +35,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import random
 import re
 from dataclasses import dataclass, field
@@ -109,6 +113,35 @@ def _effects(node, where, roles, problems):
                     problems.append(f"{where}.{key}.{role}: must be a number")
         else:
             problems.append(f"{where}.{key}: unknown effect (use cohesion, interests, approval)")
+
+
+def _model_problems(model, rounds, role_ids, p):
+    """Check the optional ``model`` block: how the common ally's moves read in lesson 06's model."""
+    if model is None:
+        return
+    if not isinstance(model, dict) or model.get("role") not in role_ids:
+        p.append(f"model.role: must name the role whose moves set the perceived US commitment ({', '.join(role_ids)})")
+        return
+    if not isinstance(model.get("weight"), (int, float)) or isinstance(model.get("weight"), bool):
+        p.append("model.weight: must be a number (cohesion points per unit of the model's score)")
+    readings = model.get("readings")
+    if not isinstance(readings, dict):
+        p.append("model.readings: must map rounds to {option: {japan: 0-1, korea: 0-1}}")
+        return
+    for rnd in rounds:
+        if not isinstance(rnd, dict):
+            continue
+        rid = rnd.get("id")
+        valid = [o.get("id") for o in (rnd.get("options") or {}).get(model["role"], []) if isinstance(o, dict)]
+        got = readings.get(rid)
+        if not isinstance(got, dict) or set(got) != set(valid):
+            p.append(f"model.readings.{rid}: must give a reading for each option of {model['role']} ({', '.join(map(str, valid))})")
+            continue
+        for oid, r in got.items():
+            for side in ("japan", "korea"):
+                v = r.get(side) if isinstance(r, dict) else None
+                if not isinstance(v, (int, float)) or isinstance(v, bool) or not 0 <= v <= 1:
+                    p.append(f"model.readings.{rid}.{oid}.{side}: must be a number from 0 to 1")
 
 
 def scenario_problems(data, source="scenario") -> list[str]:
@@ -237,6 +270,7 @@ def scenario_problems(data, source="scenario") -> list[str]:
                         if oid not in valid:
                             p.append(f"{rat}.when.{role}: '{oid}' is not an option of {role} in {rid}")
             _effects(rule.get("effects"), f"{rat}.effects", role_ids, p)
+    _model_problems(data.get("model"), rounds, role_ids, p)
     debrief = data.get("debrief")
     if isinstance(debrief, dict):
         if data.get("kind") == "historical":
@@ -411,6 +445,12 @@ def round_text(scenario, round_id) -> str:
     for rule in rnd.get("rules") or []:
         cond = " and ".join(f"{role} {'/'.join(ids)}" for role, ids in rule["when"].items())
         lines.append(f"  if {cond}: {eff(rule.get('effects'))}")
+    model = sc.get("model")
+    if model:
+        lines.append(f"Lesson 06's model (cohesion + {model['weight']} x score), {model['role']}'s move read as "
+                     "the perceived US commitment to Japan / to South Korea:")
+        for oid, r in model["readings"][round_id].items():
+            lines.append(f"  {oid}: {r['japan']} / {r['korea']}")
     return "\n".join(lines)
 
 
@@ -484,6 +524,18 @@ def resolve_moves(scenario, round_id, moves, state) -> RoundResult:
         if all(moves[role] in ids for role, ids in rule["when"].items()):
             _apply(new, rule.get("effects"))
             fired.append({"id": rule["id"], "explain": rule["explain"]})
+    model = scenario.get("model")
+    if model:
+        reading = model["readings"][round_id][moves[model["role"]]]
+        from helpers.models import quasi_alliance
+        pred = quasi_alliance(reading["japan"], reading["korea"])
+        score = float(pred.score)
+        change = math.floor(model["weight"] * score + 0.5)
+        _apply(new, {"cohesion": change})
+        fired.append({"id": "model", "explain": (
+            f"Lesson 06's model: {_role(scenario, model['role'])['name']}'s move, read as a perceived US "
+            f"commitment of {reading['japan']} to Japan and {reading['korea']} to South Korea, gives a score "
+            f"of {score:+.2f} ({pred.label}): cohesion {change:+d}.")})
     return RoundResult(round_id, rnd["title"], {r: moves[r] for r in roles}, fired, new)
 
 

@@ -159,12 +159,26 @@ def test_the_historical_path_fires_the_rules_it_should():
         for role, oid in hist[rid].items():
             game.submit(role, oid)
         game.resolve()
-    assert game.results[0].rules[0]["id"] == "r1_both_hard"
-    assert [r["id"] for r in game.results[1].rules] == ["r2_face_saving", "r2_us_pressure"]
-    assert game.state == {"cohesion": 55, "interests": {"seoul": 60, "tokyo": 60, "washington": 67},
+    assert [r["id"] for r in game.results[0].rules] == ["r1_both_hard", "model"]
+    assert [r["id"] for r in game.results[1].rules] == ["r2_face_saving", "r2_us_pressure", "model"]
+    assert game.state == {"cohesion": 47, "interests": {"seoul": 60, "tokyo": 60, "washington": 67},
                           "approval": {"seoul": 50, "tokyo": 55, "washington": 50}}
-    # (by hand: cohesion 50 -5 -5 -3 -5 = 32 after r1, then +8 +5 +5 +5 = 55 after r2)
+    # By hand: r1 cohesion 50 -5 -5 -3 (options) -5 (rule) = 32, then lesson 06's model at
+    # commitments 0.8/0.6 scores -0.56 (friction): 10 x -0.56 -> -6, so 26. r2: +8 +5 +5
+    # (options) +5 (rule) = 49, then the model at 0.7/0.7 scores -0.19: -2, so 47.
+    assert "score of -0.56 (friction): cohesion -6" in game.results[0].text(game.scenario)
     assert "same as the historical conditional" in game.debrief_text()
+
+
+def test_the_model_reading_follows_lesson_06():
+    from helpers.models import quasi_alliance
+    sc = sim.load_scenario("gsomia_2019")
+    r = sc["model"]["readings"]["r1"]["stay_out"]
+    assert quasi_alliance(r["japan"], r["korea"]).label == "cooperation"  # both doubt the US
+    broken = _bad(lambda s: s["model"]["readings"]["r2"].pop("stay_out"))
+    assert any("model.readings.r2: must give a reading for each option of washington" in p for p in broken)
+    broken = _bad(lambda s: s["model"]["readings"]["r1"]["press_both"].update(korea=1.5))
+    assert any("model.readings.r1.press_both.korea: must be a number from 0 to 1" in p for p in broken)
 
 
 def test_bad_moves_get_plain_messages():
