@@ -96,11 +96,17 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
+_BUILT: dict = {}
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
+    """The built site, once per session (test_handouts.py imports this fixture)."""
     if not Path(course_site.sys.executable).with_name("jupyter-book").exists():
         pytest.skip("jupyter-book is not installed (pip install -e '.[site]', or make site)")
-    return course_site.build(tmp_path_factory.mktemp("site") / "_site", quiet=True)
+    if "site" not in _BUILT:
+        _BUILT["site"] = course_site.build(tmp_path_factory.mktemp("site") / "_site", quiet=True)
+    return _BUILT["site"]
 
 
 def lesson_page(site: Path, lesson: Path) -> Path:
@@ -170,7 +176,7 @@ def test_each_lesson_shows_its_quiz_questions_with_answers_folded(site):
 
 
 def _local_targets(site: Path):
-    pages = sorted(site.rglob("*.html"))
+    pages = site_pages(site)
     parsed = {p: parse(p.read_text(encoding="utf-8")) for p in pages}
     for page, refs in parsed.items():
         links = list(refs.links)

@@ -46,6 +46,33 @@ def lesson_pages(site: Path) -> list[Path]:
     return sorted((site / "lessons").glob("[0-9][0-9]_*.html"))
 
 
+def _inputs_digest() -> str:
+    """A digest of what lesson outputs depend on besides their own code cells."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for folder in ("helpers", "datasets"):
+        for f in sorted((ROOT / folder).rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(f.relative_to(ROOT).as_posix().encode())
+                h.update(f.read_bytes())
+    h.update((ROOT / "pyproject.toml").read_bytes())
+    return h.hexdigest()
+
+
+def _drop_stale_cache(build_dir: Path) -> None:
+    """The execution cache is keyed on each notebook's code only: when helpers/ or
+    datasets/ change, drop it so every lesson runs again with them."""
+    stamp = build_dir / "inputs.sha256"
+    digest = _inputs_digest()
+    if not stamp.is_file() or stamp.read_text().strip() != digest:
+        # the whole build: Sphinx's own environment would otherwise skip the unchanged
+        # notebooks without asking the execution cache
+        shutil.rmtree(build_dir / "_build", ignore_errors=True)
+        build_dir.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest)
+
+
 def build(out: Path = DEFAULT_OUT, build_dir: Path = BUILD_DIR, hub_url: str | None = None,
           quiet: bool = False) -> Path:
     """Build the site into ``out`` (replaced); return ``out``."""
@@ -58,6 +85,7 @@ def build(out: Path = DEFAULT_OUT, build_dir: Path = BUILD_DIR, hub_url: str | N
            "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
     if hub_url:
         env["COURSE_HUB_URL"] = hub_url
+    _drop_stale_cache(Path(build_dir))
     cmd = [str(jb), "build", str(ROOT), "--config", str(CONFIG_DIR / "_config.yml"),
            "--toc", str(CONFIG_DIR / "_toc.yml"), "--path-output", str(build_dir)]
     if quiet:
