@@ -53,9 +53,10 @@ def test_one_pdf_per_lesson_with_title_quiz_and_sources(handouts):
         if bank.exists():
             for q in yaml.safe_load(bank.read_text(encoding="utf-8"))["questions"]:
                 assert flat(q["prompt"])[:50] in text, f"{pdf.name}: question {q['id']} missing"
-        sources = next(c for c in nb["cells"] if c["cell_type"] == "markdown"
-                       and "".join(c["source"]).lstrip().startswith("## Sources"))
-        body = "".join(sources["source"]).split("\n", 1)[1].strip()
-        first = re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", body.lstrip("-* ").split("\n")[0])
+        cell = next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+                    and re.search(r"^## Sources\s*$", "".join(c["source"]), re.M))
+        body = re.split(r"^## Sources\s*$", cell, flags=re.M)[1].strip()
+        line = next(ln for ln in body.splitlines() if ln.strip().startswith(("-", "*", "1.")))
+        first = re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", re.sub(r"^\s*(?:[-*]|\d+\.)\s*", "", line))
         assert "Sources" in " ".join(pages), f"{pdf.name}: no Sources heading"
         assert flat(first)[:40] in text, f"{pdf.name}: first source missing: {first[:60]}"
