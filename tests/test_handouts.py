@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 
 import pytest
 import yaml
@@ -19,8 +20,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 def flat(text: str) -> str:
     """PDF text with ligatures, typographic quotes, hyphen breaks and spacing made plain."""
-    for a, b in (("\ufb01", "fi"), ("\ufb02", "fl"), ("\ufb00", "ff"), ("\u2019", "'"), ("\u2018", "'"),
-                 ("\u201c", '"'), ("\u201d", '"'), ("\u00ad", "")):
+    text = unicodedata.normalize("NFKC", text)  # ligatures (fi, ffi, ...) back to letters
+    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00ad", "")):
         text = text.replace(a, b)
     return re.sub(r"\s+", "", text)
 
