@@ -12,7 +12,6 @@ import unicodedata
 
 import pytest
 import yaml
-
 from test_site import LESSONS, ROOT, course_site, site  # noqa: F401  (site: the session fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]

@@ -91,7 +91,7 @@ def build(out: Path = DEFAULT_OUT, build_dir: Path = BUILD_DIR, hub_url: str | N
     if quiet:
         cmd.append("--quiet")
     try:
-        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=quiet, text=True)
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=quiet, text=True, check=False)
     finally:
         shutil.rmtree(progress, ignore_errors=True)
     if done.returncode:
@@ -115,7 +115,7 @@ def handout(page: Path, pdf: Path, timeout: float = 120) -> Path:
         done = subprocess.run(
             [str(CHROMIUM), *CHROMIUM_ARGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
              page.resolve().as_uri()],
-            capture_output=True, text=True, timeout=timeout)
+            capture_output=True, text=True, timeout=timeout, check=False)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     if done.returncode or not pdf.is_file() or pdf.stat().st_size == 0:
