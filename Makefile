@@ -18,16 +18,17 @@ PARALLEL := -n $(JOBS) --dist loadfile --no-loadscope-reorder
 # copied into the venv, where `jupyter lab` reads them; Binder's postBuild does the same.
 LAB_DEFAULTS := $(VENV)/etc/jupyter/labconfig/default_setting_overrides.json
 
-.PHONY: lab test strip check-notebooks offline-assets pins bench screenshots site clean help
+.PHONY: lab test strip check-notebooks offline-assets pins bench screenshots site handouts clean help
 
 help:
 	@echo "make lab          set up and open the course in JupyterLab"
 	@echo "make test         set up and run every test (unit, notebooks, browser), on 2 workers"
 	@echo "make strip        execute lessons and store them without outputs (except checked cells)"
-	@echo "make offline-assets  fetch Leaflet and jQuery (maps offline) and JupyterHub's proxy from npm"
+	@echo "make offline-assets  fetch Leaflet, jQuery (offline maps), axe-core (site audit) and JupyterHub's proxy from npm"
 	@echo "make pins         regenerate binder/requirements.txt from pyproject.toml"
 	@echo "make bench        print the performance benchmark (incl. pytest wall time, serial and parallel)"
-	@echo "make site         build the static course site in _site/"
+	@echo "make site         build the course site (Jupyter Book) in _site/"
+	@echo "make handouts     print each lesson page of _site/ to a PDF in handouts/"
 	@echo "make screenshots  regenerate the README screenshots"
 	@echo "make review      per lesson: facts checked to, newest source cited, newest event after it"
 
@@ -57,7 +58,14 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	mkdir -p .offline
 	npm install --silent --no-audit --no-fund --prefix .offline configurable-http-proxy@5.3.0
 
-offline-assets: .offline/node_modules/leaflet/dist/leaflet.js .offline/node_modules/.bin/configurable-http-proxy
+# axe-core for the site's accessibility audit (tests/test_site.py), same folder.
+.offline/node_modules/axe-core/axe.min.js:
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js to fetch axe-core"; exit 1; }
+	mkdir -p .offline
+	npm install --silent --no-audit --no-fund --prefix .offline axe-core@4.14.1
+
+offline-assets: .offline/node_modules/leaflet/dist/leaflet.js .offline/node_modules/axe-core/axe.min.js \
+                .offline/node_modules/.bin/configurable-http-proxy
 
 $(LAB_DEFAULTS): binder/labconfig/default_setting_overrides.json | $(BIN)/python
 	install -D -m 644 $< $@
@@ -67,7 +75,7 @@ lab: $(VENV)/.installed-runtime $(LAB_DEFAULTS)
 	@echo "Opening the course: the URL with its token is printed below (localhost only)."
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(LAB_ARGS)
 
-test: $(VENV)/.installed-test offline-assets
+test: $(VENV)/.installed-site offline-assets
 	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 check-notebooks: $(VENV)/.installed-runtime
@@ -85,9 +93,19 @@ pins: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test offline-assets
 	$(BIN)/python tests/bench.py $(BENCH_ARGS)
 
-# Every lesson executed and exported to a self-contained static site in _site/.
-site: $(VENV)/.installed-test
-	$(BIN)/python tests/build_site.py --out _site
+$(VENV)/.installed-site: pyproject.toml $(VENV)/.installed-test
+	$(BIN)/python -m pip install --quiet -e '.[test,site]'
+	touch $@
+
+# The course site with Jupyter Book 1 (site/_config.yml, site/_toc.yml): every lesson
+# executed (cached in build/site/), syllabus, datasets, instructor guide, search and
+# launch buttons, in _site/. HUB_URL=https://... sets the JupyterHub button's hub.
+site: $(VENV)/.installed-site
+	$(BIN)/python tools/course_site.py build --out _site $(if $(HUB_URL),--hub $(HUB_URL))
+
+# One PDF per lesson from the built site, printed by headless Chromium.
+handouts: site
+	$(BIN)/python tools/course_site.py handouts --site _site --out handouts
 
 # README images in docs/screenshots/, taken from the live lessons in JupyterLab
 # (needs Chromium; maps render offline from .offline/).
@@ -101,4 +119,4 @@ review: $(VENV)/.installed-runtime
 	$(BIN)/python tests/review.py
 
 clean:
-	rm -rf $(VENV) .offline _site test-artifacts
+	rm -rf $(VENV) .offline _site build handouts test-artifacts

@@ -851,7 +851,12 @@ def money_view(df, caption: str | None = None, notes_open: bool = False) -> Mone
         )
         fold = (f"<details{' open' if notes_open else ''}><summary>Notes and sources, row by row</summary>"
                 f"<ul style='margin-top:0.3em'>{items}</ul></details>")
-    page = f'<div class="tex2jax_ignore mathjax_ignore" style="max-width:100%;overflow-x:auto">{body}{fold}</div>'
+    # The block scrolls sideways on narrow screens: keyboard users must reach it (axe
+    # scrollable-region-focusable), and a screen reader hears what it holds (a group,
+    # not a landmark: a lesson shows several such tables).
+    name = html.escape(caption or "Table: " + ", ".join(map(str, shown.columns[:4])), quote=True)
+    page = (f'<div class="tex2jax_ignore mathjax_ignore" role="group" tabindex="0" aria-label="{name}" '
+            f'style="max-width:100%;overflow-x:auto">{body}{fold}</div>')
     return MoneyView(shown, notes, page)
 
 

@@ -239,6 +239,9 @@ class CourseMap(folium.Map):
 
     def _repr_html_(self, **kwargs) -> str:
         out = super()._repr_html_(**kwargs)
+        # Name the map's frame for screen readers (axe frame-title); branca writes none.
+        title = _html.escape(self.caption.split("; ")[0].split(". ")[0] if self.caption else "Interactive map", quote=True)
+        out = out.replace("<iframe ", f'<iframe title="{title}" ', 1)
         if self.notice:
             out = (
                 '<div role="status" style="border-left:4px solid #b45309;padding:0.4em 0.8em;'

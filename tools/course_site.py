@@ -1,0 +1,161 @@
+"""Build the course site and its PDF handouts.
+
+Usage::
+
+    python tools/course_site.py build [--out _site] [--hub https://hub.example.edu]
+    python tools/course_site.py handouts [--site _site] [--out handouts]
+
+``build`` runs Jupyter Book 1 on the repository with ``site/_config.yml`` and
+``site/_toc.yml``: every lesson is executed (myst-nb, with a cache under
+``build/site/_build/.jupyter_cache``, so an unchanged lesson is not run again), quizzes
+show their static form, and the finished HTML is copied to ``--out``. Quiz answers
+given while building go to a throw-away progress file, not the builder's own.
+
+``handouts`` prints each lesson page of a built site to one PDF with headless
+Chromium (``--print-to-pdf``); the print rules in ``site/_static/course.css`` drop the
+buttons and navigation, add page numbers and keep the Sources with their addresses.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG_DIR = ROOT / "site"
+BUILD_DIR = ROOT / "build" / "site"
+DEFAULT_OUT = ROOT / "_site"
+DEFAULT_HANDOUTS = ROOT / "handouts"
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-pdf-header-footer"]
+
+
+class SiteError(RuntimeError):
+    """The site or a handout could not be built (the message says why)."""
+
+
+def lesson_pages(site: Path) -> list[Path]:
+    return sorted((site / "lessons").glob("[0-9][0-9]_*.html"))
+
+
+def _inputs_digest() -> str:
+    """A digest of what lesson outputs depend on besides their own code cells."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for folder in ("helpers", "datasets"):
+        for f in sorted((ROOT / folder).rglob("*")):
+            if f.is_file() and "__pycache__" not in f.parts:
+                h.update(f.relative_to(ROOT).as_posix().encode())
+                h.update(f.read_bytes())
+    h.update((ROOT / "pyproject.toml").read_bytes())
+    return h.hexdigest()
+
+
+def _drop_stale_cache(build_dir: Path) -> None:
+    """The execution cache is keyed on each notebook's code only: when helpers/ or
+    datasets/ change, drop it so every lesson runs again with them."""
+    stamp = build_dir / "inputs.sha256"
+    digest = _inputs_digest()
+    if not stamp.is_file() or stamp.read_text().strip() != digest:
+        # the whole build: Sphinx's own environment would otherwise skip the unchanged
+        # notebooks without asking the execution cache
+        shutil.rmtree(build_dir / "_build", ignore_errors=True)
+        build_dir.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest)
+
+
+def build(out: Path = DEFAULT_OUT, build_dir: Path = BUILD_DIR, hub_url: str | None = None,
+          quiet: bool = False) -> Path:
+    """Build the site into ``out`` (replaced); return ``out``."""
+    jb = Path(sys.executable).with_name("jupyter-book")
+    if not jb.exists():
+        raise SiteError("jupyter-book is not installed: run `make site` (it installs the 'site' extra)")
+    progress = tempfile.mkdtemp(prefix="allies-site-")
+    env = {**os.environ,
+           "ALLIES_PROGRESS_FILE": str(Path(progress) / "progress.json"),
+           "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    if hub_url:
+        env["COURSE_HUB_URL"] = hub_url
+    _drop_stale_cache(Path(build_dir))
+    cmd = [str(jb), "build", str(ROOT), "--config", str(CONFIG_DIR / "_config.yml"),
+           "--toc", str(CONFIG_DIR / "_toc.yml"), "--path-output", str(build_dir)]
+    if quiet:
+        cmd.append("--quiet")
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=quiet, text=True, check=False)
+    finally:
+        shutil.rmtree(progress, ignore_errors=True)
+    if done.returncode:
+        tail = (done.stdout or "")[-4000:] + (done.stderr or "")[-4000:] if quiet else ""
+        raise SiteError(f"jupyter-book failed (exit {done.returncode}){': ' + tail if tail else ''}")
+    html = build_dir / "_build" / "html"
+    out = Path(out)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(html, out)
+    (out / ".nojekyll").touch()  # GitHub Pages: serve _static/ and _sources/ as they are
+    return out
+
+
+def handout(page: Path, pdf: Path, timeout: float = 120) -> Path:
+    """Print one built page to ``pdf`` with headless Chromium."""
+    if not CHROMIUM.exists():
+        raise SiteError(f"{CHROMIUM} is not installed (Debian: apt-get install chromium)")
+    pdf.parent.mkdir(parents=True, exist_ok=True)
+    profile = tempfile.mkdtemp(prefix="allies-pdf-")
+    try:
+        done = subprocess.run(
+            [str(CHROMIUM), *CHROMIUM_ARGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
+             page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=timeout, check=False)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    if done.returncode or not pdf.is_file() or pdf.stat().st_size == 0:
+        raise SiteError(f"Chromium could not print {page.name}: {done.stderr[-2000:]}")
+    return pdf
+
+
+def handouts(site: Path = DEFAULT_OUT, out: Path = DEFAULT_HANDOUTS, jobs: int = 2) -> list[Path]:
+    """One PDF per lesson page of the built ``site``, named like the lesson."""
+    pages = lesson_pages(Path(site))
+    if not pages:
+        raise SiteError(f"no lesson pages in {site}/lessons: run `make site` first")
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return list(pool.map(lambda p: handout(p, Path(out) / f"{p.stem}.pdf"), pages))
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Build the course site or its PDF handouts.")
+    sub = ap.add_subparsers(dest="what", required=True)
+    b = sub.add_parser("build", help="build the site with Jupyter Book")
+    b.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    b.add_argument("--hub", default=os.environ.get("HUB_URL") or None,
+                   help="JupyterHub for the launch button (default: site/_config.yml's)")
+    h = sub.add_parser("handouts", help="print each lesson page to PDF")
+    h.add_argument("--site", type=Path, default=DEFAULT_OUT)
+    h.add_argument("--out", type=Path, default=DEFAULT_HANDOUTS)
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    try:
+        if args.what == "build":
+            out = build(args.out, hub_url=args.hub)
+            print(f"Site built in {time.perf_counter() - t0:.0f} s: open {out / 'index.html'}")
+        else:
+            pdfs = handouts(args.site, args.out)
+            print(f"{len(pdfs)} handouts in {args.out} ({time.perf_counter() - t0:.0f} s)")
+    except SiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
