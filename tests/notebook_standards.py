@@ -86,18 +86,23 @@ def _headings(nb: dict) -> list[str]:
     return found
 
 
-def _overview_text(nb: dict) -> str:
+def section_text(nb: dict, heading: str) -> str:
+    """Return the markdown under the lesson's ``## <heading>...`` section (to the next ``##``)."""
     text, inside = [], False
     for cell in nb.get("cells", []):
         if cell.get("cell_type") != "markdown":
             continue
         for line in "".join(cell.get("source", "")).splitlines():
             if re.match(r"^##\s+", line):
-                inside = line.strip().lstrip("#").strip().startswith("Overview")
+                inside = line.strip().lstrip("#").strip().startswith(heading)
                 continue
             if inside:
                 text.append(line)
     return "\n".join(text)
+
+
+def _overview_text(nb: dict) -> str:
+    return section_text(nb, "Overview")
 
 
 def current_to(nb: dict) -> str | None:

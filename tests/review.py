@@ -31,17 +31,7 @@ YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b")
 
 def sources_text(nb: dict) -> str:
     """Return the markdown of the lesson's '## Sources' section."""
-    text, inside = [], False
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
-            continue
-        for line in "".join(cell.get("source", "")).splitlines():
-            if re.match(r"^##\s+", line):
-                inside = line.lstrip("#").strip().startswith("Sources")
-                continue
-            if inside:
-                text.append(line)
-    return "\n".join(text)
+    return ns.section_text(nb, "Sources")
 
 
 def newest_cited_date(text: str) -> str:
