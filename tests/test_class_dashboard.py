@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from helpers import _progress, class_folder, classroom, dashboard
 
