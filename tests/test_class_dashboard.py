@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from helpers import _progress, class_folder, classroom, dashboard
 
 ROOT = Path(__file__).resolve().parents[1]
