@@ -259,3 +259,12 @@ def boxes_font_css(advance_em: float) -> str:
     return (f"<style>@font-face{{font-family:{BOXES_FONT};src:url(data:font/ttf;base64,{data}) "
             f"format('truetype')}}.aao-label.aao-label{{font-family:{BOXES_FONT},system-ui,"
             f"'Segoe UI','Noto Sans',sans-serif}}</style>")
+
+
+@pytest.fixture
+def pfile(tmp_path, monkeypatch):
+    """A private progress file and student id for one test (the progress-store tests)."""
+    path = tmp_path / "home" / "progress.json"
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(path))
+    monkeypatch.setenv("ALLIES_STUDENT_ID", "student-007")
+    return path

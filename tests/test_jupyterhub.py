@@ -219,7 +219,11 @@ def _stop(hub: Hub) -> list[int]:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    time.sleep(0.2)
+    # SIGKILL is not instant: wait (polling, bounded) until the killed processes are gone
+    deadline = time.monotonic() + 5
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = _marked_pids(hub.marker)
     return _marked_pids(hub.marker)
 
 

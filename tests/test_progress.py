@@ -10,12 +10,6 @@ import pytest
 from helpers import _progress, quiz
 
 
-@pytest.fixture
-def pfile(tmp_path, monkeypatch):
-    path = tmp_path / "home" / "progress.json"
-    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(path))
-    monkeypatch.setenv("ALLIES_STUDENT_ID", "student-007")
-    return path
 
 
 def _rec(lesson="00", qid="start-year", score=1.0, correct=True, answer="2019", ts=None):

@@ -15,12 +15,6 @@ from helpers import _progress, quiz
 from helpers.errors import CourseError, ProgressError, QuizError
 
 
-@pytest.fixture
-def pfile(tmp_path, monkeypatch):
-    path = tmp_path / "home" / "progress.json"
-    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(path))
-    monkeypatch.setenv("ALLIES_STUDENT_ID", "student-007")
-    return path
 
 
 def _rec(lesson="00", qid="q", score=1.0, answer="a"):
