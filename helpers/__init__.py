@@ -16,6 +16,7 @@ folium or ipywidgets. Each submodule imports what it needs:
 - ``helpers.classroom`` the instructor's view of the class's progress files
 - ``helpers.dashboard`` the instructor's class dashboard (instructors/class_dashboard.ipynb)
 - ``helpers.simulation`` classroom simulations: scenarios, briefs, moves, rounds (lesson 11)
+- ``helpers.render``    HTML fragments from the Jinja2 templates in helpers/templates
 - ``helpers.environment`` a writable cache folder for matplotlib on read-only homes
 """
 from __future__ import annotations
