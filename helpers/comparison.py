@@ -38,14 +38,14 @@ ASPECTS = [
         "now": "Tariffs as leverage: 15% instead of 25% in return for USD 350 bn of investment "
                "(July 2025), set out in the November 2025 Joint Fact Sheet; a threat in January 2026 "
                "to go back to 25% when the National Assembly had not passed the deal, which it did on 12 March 2026.",
-        "now_events": ["ev2025_p9", "ev2025_p25", "ev2026_p31", "ev2026_p36"],
+        "now_events": ["ev2025_c3", "ev2025_p25", "ev2026_p31", "ev2026_p36"],
     },
     {
         "aspect": "What Washington asked of Tokyo",
         "then": "Nothing in the article: its cost-sharing story is about Seoul alone.",
         "then_events": [],
         "now": "A 15% tariff in return for a USD 550 bn investment pledge (July 2025).",
-        "now_events": ["ev2025_p8"],
+        "now_events": ["ev2025_c2"],
     },
     {
         "aspect": "Trilateral mechanisms",
@@ -56,7 +56,7 @@ ASPECTS = [
         "now": "Camp David's structures survive at minister and officer level (five foreign ministers' "
                "meetings in 2025, among them Brussels, New York and Gyeongju; Freedom Edge in September 2025), but no trilateral "
                "leaders' summit was held at the G7 or at APEC in 2025.",
-        "now_events": ["ev2023_70", "ev2025_p1", "ev2025_p5", "ev2025_p14", "ev2025_p15", "ev2025_p21"],
+        "now_events": ["ev2023_70", "ev2025_p1", "ev2025_p5", "ev2025_s16", "ev2025_p15", "ev2025_p21"],
     },
     {
         "aspect": "Japan and South Korea",
@@ -66,7 +66,7 @@ ASPECTS = [
         "now": "Shuttle diplomacy: five Lee summits with Japanese leaders by January 2026 (G7, Tokyo "
                "with the first joint document in 17 years, Busan, Gyeongju, Nara); Lee calls overturning "
                "the 2015 and 2023 settlements 'undesirable' (August 2025).",
-        "now_events": ["ev2025_p5", "ev2025_p35", "ev2025_p11", "ev2025_p16", "ev2025_p22", "ev2026_p30"],
+        "now_events": ["ev2025_p5", "ev2025_h1", "ev2025_p11", "ev2025_p16", "ev2025_p22", "ev2026_s25"],
     },
     {
         "aspect": "China",
@@ -75,7 +75,7 @@ ASPECTS = [
         "now": "A Japan-China crisis after Takaichi's November 2025 Taiwan remarks (travel advisory, "
                "seafood halt, dual-use export ban); Seoul says it will not take sides (December 2025, "
                "January 2026).",
-        "now_events": ["ev2025_p23", "ev2025_p24", "ev2025_p26", "ev2026_p28", "ev2026_p29"],
+        "now_events": ["ev2025_s18", "ev2025_s19", "ev2025_s20", "ev2026_p28", "ev2026_s24"],
     },
 ]
 
