@@ -559,12 +559,9 @@ class _Citation:
         self.text = text
 
     def _repr_html_(self) -> str:
-        import html
+        from helpers.render import render
 
-        return (
-            '<p class="allies-citation" style="font-size:0.85em;line-height:1.35;margin:0.3em 0;'
-            f'color:#374151;overflow-wrap:break-word;word-break:normal;white-space:normal">{html.escape(self.text)}</p>'
-        )
+        return render("data/citation.html", text=self.text)
 
     def __repr__(self) -> str:
         return self.text
