@@ -125,7 +125,7 @@ def report_html(folder=None) -> str:
 
 def _report(notes, sections, nobody: bool = False) -> str:
     """The dashboard page: notes, then each (heading, fragments) section (tables and charts rendered already)."""
-    return render("dashboard/report.html", notes=notes, nobody=nobody,
+    return render("dashboard/report.html", notes=safe(render("classroom/notes.html", notes=notes)), nobody=nobody,
                   sections=[{"heading": h, "fragments": [safe(f) for f in fragments]} for h, fragments in sections])
 
 

@@ -120,15 +120,9 @@ def verdict_options(claims=None) -> list[str]:
     found = {_text(v).lower() for v in table["verdict"] if _text(v)}
     if not own_table:
         # The schema may allow verdicts no row uses yet; offer those too.
-        try:
-            from helpers.data import describe
+        from helpers.data import allowed_values
 
-            rules = describe("article_claims").set_index("column").loc["verdict", "rules"]
-            if "one of " in rules:
-                listed = rules.split("one of ", 1)[1].split(";")[0].split("/")
-                found |= {v.strip().lower() for v in listed if v.strip()}
-        except Exception:  # the schema is a bonus; the data alone is enough
-            pass
+        found |= {_text(v).lower() for v in allowed_values("article_claims", "verdict") or [] if _text(v)}
     ordered = [v for v in PREFERRED_ORDER if v in found]
     return ordered + sorted(found - set(ordered))
 
