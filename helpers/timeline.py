@@ -290,7 +290,7 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
         layout=widgets.Layout(width="36em"),
     )
     events_view = widgets.HTML()
-    citation = widgets.HTML(render("timeline/note.html", size="0.85em", muted=True,
+    citation = widgets.HTML(render("timeline/citation.html",
                                    text=cite("events") if data is None else "Data: the events table passed in."))
     total = len(df)
 
@@ -307,11 +307,11 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
     year_slider.observe(redraw, names="value")
     redraw()
 
-    help_text = widgets.HTML(render(
-        "timeline/note.html", size="0.9em", muted=False,
-        text="Pick categories (Ctrl/Cmd-click for several) and drag the ends of the year slider; "
-             "the list below redraws."))
-    box = widgets.VBox([help_text, widgets.HBox([category_select, year_slider]), events_view, citation])
+    help_text = widgets.HTML(render("timeline/help.html"))
+    controls = widgets.HBox([category_select, year_slider])
+    controls.add_class("allies-timeline-controls")  # wraps when narrow (timeline/help.html)
+    box = widgets.VBox([help_text, controls, events_view, citation])
+    box.add_class("allies-timeline")
     static = render("display/static.html", ignore_maths=False, items=[],
                     note="The year slider and category picker need a running notebook; here is the list as first drawn.",
                     fragments=[safe(events_view.value), safe(citation.value)])

@@ -20,8 +20,17 @@ def test_events_template_no_match_escapes_the_filter_label():
     assert_escaped(render("timeline/events.html", none_selected=False, label=HOSTILE, shown="", events=[]), times=1)
 
 
-def test_note_template_escapes_its_text():
-    assert_escaped(render("timeline/note.html", size="0.85em", muted=True, text=HOSTILE), times=1)
+def test_citation_template_escapes_its_text():
+    assert_escaped(render("timeline/citation.html", text=HOSTILE), times=1)
+
+
+def test_help_template_is_a_style_scoped_to_the_timeline_and_one_paragraph():
+    from hostile_text import parse
+
+    page = render("timeline/help.html")
+    assert [t for t, _ in parse(page).tags] == ["style", "p"]
+    rules = page[page.index("<style>"):page.index("</style>")]
+    assert all(line.strip().startswith(".allies-timeline") for line in rules.splitlines()[1:] if line.strip())
 
 
 def test_events_html_escapes_a_hostile_events_table():
