@@ -192,9 +192,9 @@ def question_difficulty(folder=None):
 
 def ClassTable(frame, notes: list[str]):
     """Return ``frame`` carrying ``notes``: shown above the table wherever it is displayed."""
-    import html
-
     import pandas as pd
+
+    from helpers.render import render, safe
 
     class _ClassTable(pd.DataFrame):
         _metadata = ["_notes"]
@@ -215,8 +215,7 @@ def ClassTable(frame, notes: list[str]):
             body = super()._repr_html_() or ""
             if not self._notes:
                 return body
-            items = "".join(f"<li>{html.escape(n)}</li>" for n in self._notes)
-            return f'<div role="note"><strong>Notes on the files read:</strong><ul>{items}</ul></div>{body}'
+            return render("classroom/table.html", notes=list(self._notes), table=safe(body))
 
     out = _ClassTable(frame)
     out._notes = list(notes)

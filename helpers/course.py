@@ -5,7 +5,6 @@ check and the static site all agree.
 """
 from __future__ import annotations
 
-import html
 import json
 import platform
 from urllib.parse import quote, urlencode
@@ -13,6 +12,7 @@ from importlib import metadata as _pkg_metadata
 
 from helpers import LESSONS_DIR
 from helpers.display import WithFallback
+from helpers.render import render
 
 #: The news article the course grows out of. Third-party text: cite it, never copy it.
 ARTICLE = {
@@ -91,16 +91,6 @@ def environment_report() -> str:
     return "\n".join(lines)
 
 
-WIDGET_CHECK_FALLBACK = (
-    "<div role='alert'><strong>Interactive widgets are not running here.</strong> "
-    "You are seeing this text instead of a button. Quizzes and sliders in this course need them. "
-    "Open the course in JupyterLab or Notebook 7 (<code>make lab</code>, Binder, or your JupyterHub), "
-    "then restart the kernel and run this cell again. If you are already in JupyterLab, the "
-    "<code>jupyterlab_widgets</code> extension is missing from the environment that runs JupyterLab: "
-    "install the course there with <code>pip install -e .</code> and reload the page.</div>"
-)
-
-
 def widget_check():
     """Return a test widget for lesson 00: a button that answers when clicked.
 
@@ -109,18 +99,18 @@ def widget_check():
     import ipywidgets as widgets
 
     button = widgets.Button(description="Click me", tooltip="Test that widgets respond", icon="check")
-    answer = widgets.HTML(value="<span role='status'>Not clicked yet.</span>")
+    answer = widgets.HTML(value=render("display/status.html", text="Not clicked yet."))
     clicks = []
 
     def on_click(_):
         clicks.append(1)
         times = "once" if len(clicks) == 1 else f"{len(clicks)} times"
-        answer.value = f"<span role='status'>Widgets work: the kernel heard you click ({times}).</span>"
+        answer.value = render("display/status.html", text=f"Widgets work: the kernel heard you click ({times}).")
 
     button.on_click(on_click)
     return WithFallback(
         widgets.HBox([button, answer]),
-        WIDGET_CHECK_FALLBACK,
+        render("course/widget_check_fallback.html"),
         "Widget check: a button that answers when clicked (widgets are not rendered here).",
     )
 
@@ -128,19 +118,12 @@ def widget_check():
 def themes_html() -> str:
     """Return the article's themes and the lessons that treat them, as an HTML table."""
     titles = {m.get("number"): m.get("title", "") for m in lessons()}
-    rows = "".join(
-        f"<tr><td style='text-align:left'>{html.escape(theme)}</td><td style='text-align:left'>"
-        + ", ".join(html.escape(f"{n} {titles.get(n, '')}".strip()) for n in nums)
-        + "</td></tr>"
-        for theme, nums in ARTICLE_THEMES
-    )
-    return (
-        "<table><caption>The article's themes and where the course treats them</caption>"
-        # JupyterLab right-aligns table cells, which makes sentences hard to read.
-        "<thead><tr><th scope='col' style='text-align:left'>Theme</th>"
-        "<th scope='col' style='text-align:left'>Lessons</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
-    )
+    rows = [[{"text": theme}, {"text": ", ".join(f"{n} {titles.get(n, '')}".strip() for n in nums)}]
+            for theme, nums in ARTICLE_THEMES]
+    return render("display/table.html", css_class="", full_width=False, caption_bold=False,
+                  caption="The article's themes and where the course treats them",
+                  columns=[{"label": "Theme", "width": ""}, {"label": "Lessons", "width": ""}],
+                  rows=rows, source="")
 
 
 def nbgitpuller_link(hub_url: str = "https://<your-hub>", repo: str = REPOSITORY, branch: str = "main",

@@ -8,11 +8,11 @@ lesson. The Refresh button reads the folder again; nothing is cached between rea
 from __future__ import annotations
 
 import base64
-import html
 from datetime import datetime, timezone
 
 from helpers import classroom
 from helpers.errors import ProgressError
+from helpers.render import render, safe
 
 HARDEST = 10
 
@@ -44,7 +44,7 @@ def _bar_chart(labels, values, notes, xlabel: str, title: str) -> str:
 
 
 def _img(png: str, alt: str) -> str:
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{png}">'
+    return render("display/image.html", src=f"data:image/png;base64,{png}", alt=alt, style="")
 
 
 def _table(frame, caption: str) -> str:
@@ -73,28 +73,22 @@ def report_html(folder=None) -> str:
     try:
         waiting = classroom.not_started(folder)
     except ProgressError as exc:
-        return f'<div role="alert"><strong>The class folder cannot be read.</strong> {html.escape(str(exc))}</div>'
-    parts = []
+        return render("dashboard/error.html", message=str(exc))
     notes = list(waiting.attrs["skipped"])
     try:
         progress = classroom.class_progress(folder)
         hardest = classroom.question_difficulty(folder).head(HARDEST)
     except ProgressError:
         progress = hardest = None
-    if notes:
-        items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
-        parts.append(f'<div role="note"><strong>Notes on the files read:</strong><ul>{items}</ul></div>')
     if progress is None:
-        parts.append("<p>No student has saved an answer yet.</p>")
-        parts.append("<h3>Who has not started</h3>" + _table(waiting, "Students without an answer, per lesson quiz"))
-        return "\n".join(parts)
+        sections = [("Who has not started", [_table(waiting, "Students without an answer, per lesson quiz")])]
+        return _report(notes, sections, nobody=True)
 
     summary = lesson_summary(progress, waiting)
-    parts.append("<h3>Class progress per lesson</h3>")
-    parts.append(_table(summary.rename(columns={
+    overview = [_table(summary.rename(columns={
         "students": "students started", "not_started": "not started",
         "mean_score_pct": "mean best score (%)", "mean_answered": "questions answered (mean)"}),
-        "Per lesson quiz: students who saved an answer, and their mean best score"))
+        "Per lesson quiz: students who saved an answer, and their mean best score")]
     started = summary[summary["students"] > 0]
     if len(started):
         labels = [f"Lesson {r.lesson}" for r in started.itertuples()]
@@ -102,29 +96,37 @@ def report_html(folder=None) -> str:
         tags = [f"{v:g}% ({r.students} started)" for v, r in zip(values, started.itertuples())]
         alt = "; ".join(f"lesson {r.lesson}: mean best score {v:g}% over {r.students} student(s)"
                         for v, r in zip(values, started.itertuples()))
-        parts.append(_img(_bar_chart(labels, values, tags, "Mean best score (%)", "Class progress per lesson"),
-                          "Bar chart of the class's mean best score per lesson: " + alt))
+        overview.append(_img(_bar_chart(labels, values, tags, "Mean best score (%)", "Class progress per lesson"),
+                             "Bar chart of the class's mean best score per lesson: " + alt))
 
-    parts.append("<h3>The hardest questions</h3>")
-    parts.append(_table(hardest.rename(columns={"best_score": "mean best score (0-1)", "attempts": "mean attempts"}),
-                        f"The {len(hardest)} questions with the lowest mean best score: go over these in class"))
     labels = [f"{r.lesson} {r.question_id}" for r in hardest.itertuples()]
     values = [float(r.best_score) * 100 for r in hardest.itertuples()]
     tags = [f"{v:.0f}% ({r.students} students, {r.attempts:g} tries)" for v, r in zip(values, hardest.itertuples())]
     alt = "; ".join(f"lesson {r.lesson} question {r.question_id}: {v:.0f}%" for v, r in zip(values, hardest.itertuples()))
-    parts.append(_img(_bar_chart(labels, values, tags, "Mean best score (%)", "Hardest questions"),
-                      "Bar chart of the hardest questions' mean best score: " + alt))
-
-    parts.append("<h3>Who has not started</h3>")
-    parts.append(_table(waiting.rename(columns={"not_started": "not started", "students_not_started": "who"}),
-                        "Students without a saved answer, per lesson quiz"))
-
+    hard = [
+        _table(hardest.rename(columns={"best_score": "mean best score (0-1)", "attempts": "mean attempts"}),
+               f"The {len(hardest)} questions with the lowest mean best score: go over these in class"),
+        _img(_bar_chart(labels, values, tags, "Mean best score (%)", "Hardest questions"),
+             "Bar chart of the hardest questions' mean best score: " + alt),
+    ]
     grid = progress.pivot_table(index="student_id", columns="lesson", values="score_pct", aggfunc="first")
     grid = grid.reset_index().rename(columns={"student_id": "student"})
     grid.columns = [str(c) for c in grid.columns]
-    parts.append("<h3>Each student</h3>")
-    parts.append(_table(grid, "Best score (%) per student and lesson (— not started)"))
-    return "\n".join(parts)
+    sections = [
+        ("Class progress per lesson", overview),
+        ("The hardest questions", hard),
+        ("Who has not started", [_table(waiting.rename(columns={"not_started": "not started",
+                                                                "students_not_started": "who"}),
+                                        "Students without a saved answer, per lesson quiz")]),
+        ("Each student", [_table(grid, "Best score (%) per student and lesson (— not started)")]),
+    ]
+    return _report(notes, sections)
+
+
+def _report(notes, sections, nobody: bool = False) -> str:
+    """The dashboard page: notes, then each (heading, fragments) section (tables and charts rendered already)."""
+    return render("dashboard/report.html", notes=safe(render("classroom/notes.html", notes=notes)), nobody=nobody,
+                  sections=[{"heading": h, "fragments": [safe(f) for f in fragments]} for h, fragments in sections])
 
 
 class ClassDashboard:
@@ -144,11 +146,11 @@ class ClassDashboard:
 
     def refresh(self) -> None:
         """Read the class folder again and redraw every table and chart."""
-        self.status.value = "<span role='status'>Reading the class folder...</span>"
+        self.status.value = render("display/status.html", text="Reading the class folder...")
         self.body.value = report_html(self.folder)
         where = self.folder or classroom.class_folder.class_dir() or "no class folder set"
         when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
-        self.status.value = f"<span role='status'>Read {html.escape(str(where))} at {when}.</span>"
+        self.status.value = render("display/status.html", text=f"Read {where} at {when}.")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         from helpers.display import WithFallback

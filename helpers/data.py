@@ -559,12 +559,9 @@ class _Citation:
         self.text = text
 
     def _repr_html_(self) -> str:
-        import html
+        from helpers.render import render
 
-        return (
-            '<p class="allies-citation" style="font-size:0.85em;line-height:1.35;margin:0.3em 0;'
-            f'color:#374151;overflow-wrap:break-word;word-break:normal;white-space:normal">{html.escape(self.text)}</p>'
-        )
+        return render("data/citation.html", text=self.text)
 
     def __repr__(self) -> str:
         return self.text
@@ -574,3 +571,17 @@ def citation(name: str, base_dir=None, max_sources: int = 4):
     """Return dataset ``name``'s citation (see :func:`cite`) as a display object: put it last
     in a cell and it shows as a wrapped paragraph, plain text where HTML does not render."""
     return _Citation(cite(name, base_dir=base_dir, max_sources=max_sources))
+
+
+def allowed_values(name: str, column: str, base_dir=None) -> list | None:
+    """Return the values ``column`` of dataset ``name`` may take (its schema's ``enum``, in
+    schema order), or None where the schema lists none. For code that offers the choices,
+    such as the claim checker's verdicts; :func:`describe` shows the same rule as words."""
+    fields = _resource(name, base_dir)["schema"]["fields"]
+    for f in fields:
+        if f["name"] == column:
+            enum = (f.get("constraints") or {}).get("enum")
+            return None if enum is None else list(enum)
+    raise DatasetError(
+        f"Dataset '{name}' has no column '{column}'. Its columns: {', '.join(f['name'] for f in fields)}."
+    )

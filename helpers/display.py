@@ -7,7 +7,6 @@ instead, so the reader still sees the content, or advice on what to do.
 """
 from __future__ import annotations
 
-import html
 from typing import Callable, Union
 
 Text = Union[str, Callable[[], str]]
@@ -106,15 +105,15 @@ def table(df, caption: str | None = None, na_rep: str = "—", formats: dict | N
     if numeric:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
     if caption:
-        styler = styler.set_caption(html.escape(caption))
+        from helpers.render import render
+
+        styler = styler.set_caption(render("display/caption.html", caption=caption))
     return styler
 
 
 def notice_html(text: str, title: str = "") -> str:
     """Return a plain-language notice for a widget's output area (escaped; words, not colour)."""
-    head = f"<strong>{html.escape(title)}:</strong> " if title else ""
-    return (
-        '<div role="alert" style="border-left:4px solid #b45309;padding:0.4em 0.8em;'
-        f'background:#fffbeb;color:#1f2937">{head}{html.escape(text)}</div>'
-    )
+    from helpers.render import render
+
+    return render("display/notice.html", text=text, title=title)
 

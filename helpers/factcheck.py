@@ -19,13 +19,13 @@ number and the claim, and the full set is shown in a fixed mixed order (see
 """
 from __future__ import annotations
 
-import html
 import math
 import random
 from dataclasses import dataclass
 
 from helpers.display import notice_html
 from helpers.errors import QuizError
+from helpers.render import render
 
 __all__ = [
     "PREFERRED_ORDER",
@@ -71,22 +71,14 @@ class Result:
     source: str
     confidence: str = ""
 
-    def to_html(self) -> str:
-        """Return the feedback as an HTML fragment (words first, colour only as a border)."""
-        colour = "#15803d" if self.correct else "#b45309"
-        parts = [f"<p><strong>{html.escape(self.message)}</strong></p>"]
-        if self.correction:
-            parts.append(f"<p><em>Correction:</em> {html.escape(self.correction)}</p>")
-        if self.evidence:
-            parts.append(f"<p><em>Evidence:</em> {html.escape(self.evidence)}</p>")
-        if self.confidence:
-            parts.append(f"<p><small>How sure the course is of this verdict: {html.escape(self.confidence)}.</small></p>")
-        if self.source:
-            parts.append(f"<p><small>Source: {html.escape(self.source)}</small></p>")
-        return (
-            f'<div role="status" style="border-left:4px solid {colour};padding:0.3em 0.8em">'
-            + "".join(parts) + "</div>"
-        )
+    def to_html(self, save_note: str = "") -> str:
+        """Return the feedback as an HTML fragment (words first, colour only as a border).
+
+        ``save_note``: a notice from saving the answer, shown under the feedback.
+        """
+        return render("factcheck/result.html", correct=self.correct, message=self.message,
+                      correction=self.correction, evidence=self.evidence, confidence=self.confidence,
+                      source=self.source, save_note=save_note)
 
 
 def _text(value) -> str:
@@ -128,15 +120,9 @@ def verdict_options(claims=None) -> list[str]:
     found = {_text(v).lower() for v in table["verdict"] if _text(v)}
     if not own_table:
         # The schema may allow verdicts no row uses yet; offer those too.
-        try:
-            from helpers.data import describe
+        from helpers.data import allowed_values
 
-            rules = describe("article_claims").set_index("column").loc["verdict", "rules"]
-            if "one of " in rules:
-                listed = rules.split("one of ", 1)[1].split(";")[0].split("/")
-                found |= {v.strip().lower() for v in listed if v.strip()}
-        except Exception:  # the schema is a bonus; the data alone is enough
-            pass
+        found |= {_text(v).lower() for v in allowed_values("article_claims", "verdict") or [] if _text(v)}
     ordered = [v for v in PREFERRED_ORDER if v in found]
     return ordered + sorted(found - set(ordered))
 
@@ -278,30 +264,21 @@ def claim_checker(claims=None, save: bool = True):
         table = table.iloc[card_order(table)].reset_index(drop=True)
     own_table = claims is not None and hasattr(claims, "columns")
     options = verdict_options(claims if own_table else None)
-    legend = widgets.HTML(
-        "<p><strong>Verdicts</strong>: "
-        + "; ".join(f"<em>{html.escape(v)}</em> = {html.escape(VERDICT_MEANINGS.get(v, v))}" for v in options)
-        + ".</p>"
-    )
+    legend = widgets.HTML(render("factcheck/legend.html",
+                                 verdicts=[{"name": v, "meaning": VERDICT_MEANINGS.get(v, v)} for v in options]))
     summary = widgets.HTML()
     first_try: dict[str, bool] = {}
     latest: dict[str, bool] = {}
 
     def refresh_summary():
         n = len(table)
-        summary.value = (
-            f"<p role='status'><strong>Checked {len(latest)} of {n} claims.</strong> "
-            f"Right on the first try: {sum(first_try.values())}; right now: {sum(latest.values())}.</p>"
-        )
+        summary.value = render("factcheck/summary.html", checked=len(latest), total=n,
+                               first_try=sum(first_try.values()), right_now=sum(latest.values()))
 
     cards = []
     for i, row in table.reset_index(drop=True).iterrows():
         cid = str(row["claim_id"])
-        header = widgets.HTML(
-            f"<h4 style='margin-bottom:0.2em'>Claim {i + 1} of {len(table)}</h4>"
-            f"<blockquote style='margin:0.2em 0 0.4em 1em'>{html.escape(_text(row['quote']))}</blockquote>"
-            "<small>From the Asia Times article, January 2019 (quoted or paraphrased).</small>"
-        )
+        header = widgets.HTML(render("factcheck/card.html", number=i + 1, count=len(table), quote=_text(row["quote"])))
         choice = widgets.RadioButtons(
             options=options, value=None, description="Verdict:",
             layout=widgets.Layout(width="auto"),
@@ -321,7 +298,7 @@ def claim_checker(claims=None, save: bool = True):
             first_try.setdefault(cid, result.correct)
             latest[cid] = result.correct
             note = _save(cid, result) if save else ""
-            feedback.value = result.to_html() + (f"<p><small>{html.escape(note)}</small></p>" if note else "")
+            feedback.value = result.to_html(save_note=note or "")
             refresh_summary()
 
         check.on_click(on_check)
@@ -342,12 +319,11 @@ def _with_static_copy(box, table):
     """Give the checker a static copy (claims only, no answers) for pages without widgets."""
     from helpers.display import WithFallback
 
-    items = "".join(f"<li>{html.escape(_text(r['quote']))}</li>" for _, r in table.iterrows())
-    # Two quotes carry "US$" amounts; the class keeps renderers from typesetting the text between them as maths.
-    static = (
-        '<div class="tex2jax_ignore"><p><em>The claim checker needs a running notebook (open it in Jupyter). '
-        f"The {len(table)} claims to judge are:</em></p><ol>{items}</ol></div>"
-    )
+    # Two quotes carry "US$" amounts; ignore_maths keeps renderers from typesetting the text between them as maths.
+    static = render("display/static.html", ignore_maths=True, fragments=[],
+                    note=f"The claim checker needs a running notebook (open it in Jupyter). "
+                         f"The {len(table)} claims to judge are:",
+                    items=[_text(r["quote"]) for _, r in table.iterrows()])
     plain = f"Claim checker: {len(table)} claims. Open the notebook in Jupyter to check them."
     return WithFallback(box, static, plain)
 
@@ -409,17 +385,10 @@ def spot_claims(picks, sentences=SPOTTER_SENTENCES) -> list[SpotResult]:
 
 
 def _spot_feedback(results) -> str:
-    right = sum(r.agrees for r in results)
-    rows = []
-    for i, r in enumerate(results, 1):
-        verdict = "checkable" if r.checkable else "not checkable (a view, belief or forecast)"
-        mark = "agrees with the course" if r.agrees else "differs from the course"
-        rows.append(f"<li><strong>{i}.</strong> {html.escape(verdict)}; your pick {mark}. "
-                    f"{html.escape(r.why)}</li>")
-    return (f"<div role='status'><p><strong>You and the course agree on {right} of {len(results)} "
-            "sentences.</strong> A checkable claim names a fact (a number, date, name, place or event) "
-            "that evidence can confirm or refute; a view can only be attributed.</p>"
-            f"<ol style='list-style:none;padding-left:0'>{''.join(rows)}</ol></div>")
+    return render("factcheck/spot_feedback.html", agree=sum(r.agrees for r in results), sentences=[
+        {"verdict": "checkable" if r.checkable else "not checkable (a view, belief or forecast)",
+         "agrees": r.agrees, "why": r.why}
+        for r in results])
 
 
 def claim_spotter(sentences=SPOTTER_SENTENCES):
@@ -441,13 +410,13 @@ def claim_spotter(sentences=SPOTTER_SENTENCES):
         feedback.value = _spot_feedback(spot_claims(picks, sentences))
 
     check.on_click(on_check)
-    intro = widgets.HTML("<p><strong>Step 1.</strong> Tick every sentence that makes a claim you could check "
-                         "against evidence; leave views, beliefs and forecasts unticked. Then compare.</p>")
+    intro = widgets.HTML(render("factcheck/spot_intro.html"))
     box = widgets.VBox([intro, *boxes, check, feedback])
     box.boxes, box.check, box.feedback = boxes, check, feedback
-    items = "".join(f"<li>{html.escape(s['text'])}</li>" for s in sentences)
-    static = ("<p><em>This exercise needs a running notebook. Which of these sentences could be checked "
-              f"against evidence?</em></p><ol>{items}</ol>")
+    static = render("display/static.html", ignore_maths=False, fragments=[],
+                    note="This exercise needs a running notebook. Which of these sentences could be checked "
+                         "against evidence?",
+                    items=[s["text"] for s in sentences])
     shown = WithFallback(box, static, f"Spot the checkable claims: {len(sentences)} sentences.")
     shown.boxes, shown.check, shown.feedback = boxes, check, feedback
     return shown

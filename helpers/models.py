@@ -87,7 +87,6 @@ message saying how to fix it.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import math
 from dataclasses import dataclass, field
@@ -96,6 +95,7 @@ from numbers import Real
 
 from helpers.errors import CourseError
 from helpers.display import WithFallback
+from helpers.render import render, safe
 
 __all__ = [
     "ASSUMPTIONS",
@@ -260,13 +260,8 @@ class Prediction:
 
     def to_html(self) -> str:
         """Return the reasoning as an HTML fragment (for notebooks and widgets)."""
-        items = "".join(f"<li>{html.escape(r)}</li>" for r in self.reasons)
-        return (
-            f"<div><p><strong>Prediction: {html.escape(self.label)}</strong> "
-            f"(score {self.score:+.2f} on a scale from -1 = friction to +1 = cooperation)</p>"
-            f"<ol>{items}</ol>"
-            "<p><em>The weights and thresholds are teaching assumptions, not findings.</em></p></div>"
-        )
+        return render("models/prediction.html", label=self.label, score=f"{self.score:+.2f}",
+                      reasons=list(self.reasons))
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -503,7 +498,7 @@ def _chart_html(pred: Prediction) -> str:
     alt = "Bar chart of the parts of the model's score: " + "; ".join(
         f"{n} {v:+.2f}" for n, v in zip(names, values)
     ) + f". Total {pred.score:+.2f}, predicted {pred.label}."
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" style="max-width:100%">'
+    return render("display/image.html", src=f"data:image/png;base64,{data}", alt=alt, style="max-width:100%")
 
 
 # ---------------------------------------------------------------------- the widget
@@ -569,10 +564,8 @@ def model_explorer(
         switches[name] = c
     explanation = widgets.HTML()
     chart_box = widgets.HTML()
-    legend = widgets.HTML(
-        "<p>" + "<br>".join(f"<strong>{html.escape(_SHORT[n])}</strong>: {html.escape(t)}"
-                            for n, t in INPUTS.items()) + "</p>"
-    )
+    legend = widgets.HTML(render("models/legend.html",
+                                 inputs=[{"name": _SHORT[n], "meaning": t} for n, t in INPUTS.items()]))
 
     def update(_change=None):
         pred = quasi_alliance(**{n: s.value for n, s in sliders.items()},
@@ -592,8 +585,8 @@ def model_explorer(
     update()
     return WithFallback(
         box,
-        lambda: legend.value + explanation.value + chart_box.value
-        + "<p><em>Static copy: open the notebook in Jupyter to move the sliders.</em></p>",
+        lambda: render("models/explorer_static.html", legend=safe(legend.value),
+                       explanation=safe(explanation.value), chart=safe(chart_box.value)),
         lambda: repr(box.prediction),
     )
 

@@ -8,11 +8,11 @@ then South Korea) so that neither is framed as the answer to the other.
 from __future__ import annotations
 
 import difflib
-import html
 
 from helpers.data import cite, load_dataset
 from helpers.display import WithFallback
 from helpers.errors import CourseError
+from helpers.render import render
 
 SIDES = (
     ("japan", "Japan's government (Tokyo)"),
@@ -46,7 +46,7 @@ def positions_table(topic: str):
 
 
 def _source_cell(text) -> str:
-    return html.escape(str(text)) if text is not None and str(text) != "nan" else "not recorded"
+    return str(text) if text is not None and str(text) != "nan" else "not recorded"
 
 
 def as_stated(row, side: str) -> str:
@@ -60,24 +60,18 @@ def as_stated(row, side: str) -> str:
 def positions_html(topic: str) -> str:
     """Return an accessible HTML table: one row per aspect, one column per government."""
     rows = positions_table(topic)
-    head = "".join(f'<th scope="col" style="text-align:left;width:40%">{html.escape(label)}</th>' for _, label in SIDES)
-    body = []
-    for _, row in rows.iterrows():
-        cells = "".join(
-            f'<td style="text-align:left;vertical-align:top">{html.escape(str(row[f"{side}_position"]))}'
-            f'<br><small>{html.escape(as_stated(row, side))} Source: {_source_cell(row[f"{side}_source"])}</small></td>'
-            for side, _ in SIDES
-        )
-        body.append(
-            f'<tr><th scope="row" style="text-align:left;vertical-align:top">{html.escape(str(row["aspect"]))}</th>{cells}</tr>'
-        )
-    caption = f"Positions on: {html.escape(_topic_title(topic))}. Each cell is our summary of that government's stated position."
-    return (
-        '<table class="allies-positions" style="border-collapse:collapse;width:100%">'
-        f'<caption style="caption-side:top;text-align:left;font-weight:bold">{caption}</caption>'
-        f'<thead><tr><th scope="col" style="text-align:left">Aspect</th>{head}</tr></thead>'
-        f'<tbody>{"".join(body)}</tbody></table>'
-        f"<p><small>{html.escape(cite('claims'))}</small></p>"
+    columns = [{"label": "Aspect", "width": ""}] + [{"label": label, "width": "40%"} for _, label in SIDES]
+    body = [
+        [{"text": str(row["aspect"]), "header": True}]
+        + [{"text": str(row[f"{side}_position"]),
+            "note": f"{as_stated(row, side)} Source: {_source_cell(row[f'{side}_source'])}".strip()}
+           for side, _ in SIDES]
+        for _, row in rows.iterrows()
+    ]
+    return render(
+        "display/table.html", css_class="allies-positions", full_width=True, caption_bold=True,
+        caption=f"Positions on: {_topic_title(topic)}. Each cell is our summary of that government's stated position.",
+        columns=columns, rows=body, source=cite("claims"),
     )
 
 
@@ -166,20 +160,18 @@ def compare_accounts(topic: str):
     panel = widgets.HTML()
     status = widgets.HTML()
 
-    def render(*_):
+    def redraw(*_):
         i = aspect_pick.value
         row = rows.iloc[i]
-        status.value = f"<p role='status'>Aspect {i + 1} of {len(aspects)}: <strong>{html.escape(str(row['aspect']))}</strong></p>"
-        shown = [s for s in SIDES if view_pick.value in (s[0], "both")]
-        cells = "".join(
-            f'<div style="flex:1;min-width:14em;border:1px solid #999;padding:0.5em">'
-            f"<strong>{html.escape(label)} says</strong><p>{html.escape(str(row[f'{side}_position']))}</p>"
-            f"<small>{html.escape(as_stated(row, side))} Source: {_source_cell(row[f'{side}_source'])}</small></div>"
-            for side, label in shown
-        )
+        status.value = render("positions/status.html", number=i + 1, count=len(aspects), aspect=str(row["aspect"]))
         note = row.get("note")
-        note_html = f"<p><em>Note: {html.escape(str(note))}</em></p>" if note is not None and str(note) not in ("", "nan", "<NA>") else ""
-        panel.value = f'<div style="display:flex;gap:1em;flex-wrap:wrap">{cells}</div>{note_html}'
+        panel.value = render(
+            "positions/accounts.html",
+            accounts=[{"label": label, "position": str(row[f"{side}_position"]), "dated": as_stated(row, side),
+                       "source": _source_cell(row[f"{side}_source"])}
+                      for side, label in SIDES if view_pick.value in (side, "both")],
+            note=str(note) if note is not None and str(note) not in ("", "nan", "<NA>") else "",
+        )
         prev_button.disabled = i == 0
         next_button.disabled = i == len(aspects) - 1
 
@@ -189,11 +181,11 @@ def compare_accounts(topic: str):
 
         return handler
 
-    aspect_pick.observe(render, names="value")
-    view_pick.observe(render, names="value")
+    aspect_pick.observe(redraw, names="value")
+    view_pick.observe(redraw, names="value")
     prev_button.on_click(step(-1))
     next_button.on_click(step(+1))
-    render()
+    redraw()
     box = widgets.VBox(
         [aspect_pick, view_pick, status, panel, widgets.HBox([prev_button, next_button])],
         layout=widgets.Layout(width="100%"),

@@ -19,10 +19,9 @@ raises :class:`ThreatError`, a :class:`helpers.errors.CourseError`, in plain wor
 """
 from __future__ import annotations
 
-import html
-
 from helpers.display import WithFallback, notice_html
 from helpers.errors import CourseError, whole_year
+from helpers.render import render, safe
 
 __all__ = [
     "CHINA_SCALE",
@@ -261,14 +260,9 @@ def threat_chart(start=2006, end=None, groups=("together", "Seoul", "Tokyo")):
 
 
 def _responses_html(acts) -> str:
-    if acts.empty:
-        return "<p role='status'>No response events match. Pick another group or widen the years.</p>"
-    items = "".join(
-        f"<li><time datetime='{r.date:%Y-%m-%d}'>{r.date:%d %b %Y}</time> · <strong>{html.escape(r.actor)}</strong>: "
-        f"{html.escape(str(r.title))}. <small>{html.escape(str(r.summary))}</small></li>"
-        for r in acts.itertuples()
-    )
-    return f"<p>{len(acts)} event{'s' if len(acts) != 1 else ''}:</p><ul>{items}</ul>"
+    events = [{"machine": f"{r.date:%Y-%m-%d}", "human": f"{r.date:%d %b %Y}", "actor": str(r.actor),
+               "title": str(r.title), "summary": str(r.summary)} for r in acts.itertuples()]
+    return render("threats/responses.html", events=events)
 
 
 def threat_explorer(start=2006, end=None):
@@ -305,8 +299,10 @@ def threat_explorer(start=2006, end=None):
     who.observe(redraw, names="value")
     redraw()
     box = widgets.VBox([years, who, chart, listing])
-    static = ("<p><em>The year slider and the choice of who acted need a running notebook; "
-              "here is the chart as first drawn.</em></p>" + chart.value + listing.value)
+    static = render("display/static.html", ignore_maths=False, items=[],
+                    note="The year slider and the choice of who acted need a running notebook; "
+                         "here is the chart as first drawn.",
+                    fragments=[safe(chart.value), safe(listing.value)])
     plain = threat_chart(first, last).alt_text
     shown = WithFallback(box, static, plain)
     shown.years, shown.who, shown.chart, shown.listing = years, who, chart, listing
@@ -389,28 +385,28 @@ def _avg(xs) -> str:
 
 def _scale_summary(results, statements) -> str:
     if not results:
-        return "<p role='status'>Place at least one statement, then press Check.</p>"
+        return render("threats/scale_summary.html", placed=False)
     by_key = {(r["claim_id"], r["side"]): r for r in results}
     rows = []
     for s in statements.itertuples():
         r = by_key.get((s.claim_id, s.side))
         if r is None:
             continue
-        rows.append(
-            f"<tr><td>{html.escape(s.government)}: {html.escape(s.aspect)}</td><td>{r['given']}</td>"
-            f"<td>{r['course']}</td><td>{html.escape(r['verdict'])}</td><td>{html.escape(r['reason'])}</td></tr>"
-        )
-    mean_japan = [r["given"] for r in results if r["side"] == "japan"]
-    mean_korea = [r["given"] for r in results if r["side"] == "korea"]
-    return (
-        f"<p role='status'>Your average placement: Tokyo {_avg(mean_japan)}, Seoul {_avg(mean_korea)} "
-        f"(course: Tokyo {_avg([CHINA_SCALE[k][0] for k in CHINA_SCALE if k[1] == 'japan'])}, "
-        f"Seoul {_avg([CHINA_SCALE[k][0] for k in CHINA_SCALE if k[1] == 'korea'])}). "
-        "'close' means within one point: the scale is a judgement, so argue your placement.</p>"
-        "<table><thead><tr><th scope='col'>Statement</th><th scope='col'>You</th><th scope='col'>Course</th>"
-        "<th scope='col'>Verdict</th><th scope='col'>Why the course put it there</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
-    )
+        rows.append([{"text": f"{s.government}: {s.aspect}"}, {"text": r["given"]}, {"text": r["course"]},
+                     {"text": r["verdict"]}, {"text": r["reason"]}])
+    columns = [{"label": label, "width": ""}
+               for label in ("Statement", "You", "Course", "Verdict", "Why the course put it there")]
+    table = render("display/table.html", css_class="", full_width=False, caption="", caption_bold=False,
+                   columns=columns, rows=rows, source="")
+
+    def mean(side, values):
+        return _avg([v for k, v in values if k == side])
+
+    mine = [(r["side"], r["given"]) for r in results]
+    course = [(k[1], point) for k, (point, _) in CHINA_SCALE.items()]
+    return render("threats/scale_summary.html", placed=True, table=safe(table),
+                  mine={"japan": mean("japan", mine), "korea": mean("korea", mine)},
+                  course={"japan": mean("japan", course), "korea": mean("korea", course)})
 
 
 def china_scale_exercise():
@@ -427,10 +423,8 @@ def china_scale_exercise():
         pick = widgets.Dropdown(options=options, value=0, description="Place at",
                                 layout=widgets.Layout(width="40em"))
         picks[(s.claim_id, s.side)] = pick
-        text = widgets.HTML(
-            f"<p><strong>{html.escape(s.government)} · {html.escape(s.aspect)}</strong> "
-            f"<small>({html.escape(s.dated)})</small><br>{html.escape(s.statement)}</p>"
-        )
+        text = widgets.HTML(render("threats/statement.html", government=s.government, aspect=s.aspect,
+                                   dated=s.dated, statement=s.statement))
         cards.append(widgets.VBox([text, pick]))
     check = widgets.Button(description="Check", tooltip="Compare your placements with the course's")
     feedback = widgets.HTML()
@@ -442,19 +436,14 @@ def china_scale_exercise():
             feedback.value = _scale_summary(china_scale_check(answers), statements)
         except CourseError as exc:
             feedback.value = notice_html(str(exc), exc.title)
-        positions.value = ("<p>Both governments' positions, side by side:</p>" + positions_html("china_threat")
+        positions.value = (render("threats/positions.html", table=safe(positions_html("china_threat")))
                            if answers else "")
 
     check.on_click(on_check)
     box = widgets.VBox([*cards, check, feedback, positions])
-    listing = "".join(
-        f"<li><strong>{html.escape(s.government)} · {html.escape(s.aspect)}</strong>: {html.escape(s.statement)} "
-        f"<small>({html.escape(s.dated)})</small></li>" for s in statements.itertuples()
-    )
-    scale = "".join(f"<li>{html.escape(label)}</li>" for label in SCALE_LABELS.values())
-    static = ("<p><em>The dropdowns need a running notebook. Place each statement on the scale on paper; "
-              "the course's placements are on the instructor page.</em></p>"
-              f"<p>The scale:</p><ol>{scale}</ol><ul>{listing}</ul>" + positions_html("china_threat"))
+    static = render("threats/scale_static.html", scale=list(SCALE_LABELS.values()),
+                    statements=[s._asdict() for s in statements.itertuples(index=False)],
+                    positions=safe(positions_html("china_threat")))
     shown = WithFallback(box, static, positions_text("china_threat"))
     shown.picks, shown.check, shown.feedback, shown.positions = picks, check, feedback, positions
     return shown

@@ -17,12 +17,12 @@ nothing is not an error: the list says so in words.
 """
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 
 from helpers.display import WithFallback, notice_html
 from helpers.errors import CourseError, whole_year
+from helpers.render import render, safe
 
 __all__ = [
     "TimelineError",
@@ -208,49 +208,30 @@ def events_html(events, categories=None, start=None, end=None, total=None) -> st
     ``categories``, ``start`` and ``end`` only label the list; ``total`` is the size
     of the unfiltered table, for the "showing n of N" line.
     """
-    label = html.escape(_describe_filter(categories, start, end))
     if categories is not None and len(categories) == 0:
-        return (
-            "<p role='status'><strong>No category is selected.</strong> "
-            "Pick one or more categories in the list (Ctrl/Cmd-click to pick several).</p>"
-        )
-    if len(events) == 0:
-        return (
-            f"<p role='status'><strong>No events match</strong> ({label}). "
-            "Widen the year range or pick more categories.</p>"
-        )
+        return render("timeline/events.html", none_selected=True, label="", shown="", events=[])
     shown = f"Showing {len(events)} event{'s' if len(events) != 1 else ''}"
     if total is not None:
         shown += f" of {total}"
     items = []
     for row in events.itertuples(index=False):
         machine, human = _date_text(row.date, getattr(row, "date_precision", "day"))
-        title = html.escape(str(getattr(row, "title", "")))
         summary = getattr(row, "summary", "")
-        summary = "" if summary is None or summary != summary else html.escape(str(summary))
-        category = html.escape(category_label(row.category))
         countries = getattr(row, "countries", "")
-        countries = "" if countries is None or countries != countries else html.escape(countries_label(countries))
         confidence = getattr(row, "confidence", None)
-        flag = ""
-        if confidence is not None and confidence == confidence and str(confidence).lower() not in ("high", ""):
-            flag = f" <em>(confidence: {html.escape(str(confidence))})</em>"
-        meta = f"[{category}{' · ' + countries if countries else ''}]"
-        items.append(
-            "<li style='margin-bottom:0.4em'>"
-            f"<time datetime='{machine}'><strong>{human}</strong></time> "
-            f"<span style='color:#374151'>{meta}</span> <strong>{title}</strong>{flag}"
-            + (f"<br><span>{summary}</span>" if summary else "")
-            + "</li>"
-        )
-    return (
-        f"<p role='status'>{shown} ({label}).</p>"
-        # a scrolling list must be reachable by keyboard and named (axe: scrollable-region-focusable)
-        "<ol tabindex='0' aria-label='Events, oldest first' "
-        "style='list-style:none;padding-left:0;max-height:28em;overflow-y:auto'>"
-        + "".join(items)
-        + "</ol>"
-    )
+        shown_confidence = (confidence is not None and confidence == confidence
+                            and str(confidence).lower() not in ("high", ""))
+        items.append({
+            "machine": machine,
+            "human": human,
+            "category": category_label(row.category),
+            "countries": "" if countries is None or countries != countries else countries_label(countries),
+            "title": str(getattr(row, "title", "")),
+            "confidence": str(confidence) if shown_confidence else "",
+            "summary": "" if summary is None or summary != summary else str(summary),
+        })
+    return render("timeline/events.html", none_selected=False, label=_describe_filter(categories, start, end),
+                  shown=shown, events=items)
 
 
 # --------------------------------------------------------------------------- widget
@@ -309,11 +290,8 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
         layout=widgets.Layout(width="36em"),
     )
     events_view = widgets.HTML()
-    citation = widgets.HTML(
-        "<p style='font-size:0.85em;color:#374151'>" + html.escape(cite("events")) + "</p>"
-        if data is None
-        else "<p style='font-size:0.85em;color:#374151'>Data: the events table passed in.</p>"
-    )
+    citation = widgets.HTML(render("timeline/citation.html",
+                                   text=cite("events") if data is None else "Data: the events table passed in."))
     total = len(df)
 
     def redraw(_change=None):
@@ -329,15 +307,14 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
     year_slider.observe(redraw, names="value")
     redraw()
 
-    help_text = widgets.HTML(
-        "<p style='font-size:0.9em'>Pick categories (Ctrl/Cmd-click for several) and drag "
-        "the ends of the year slider; the list below redraws.</p>"
-    )
-    box = widgets.VBox([help_text, widgets.HBox([category_select, year_slider]), events_view, citation])
-    static = (
-        "<p><em>The year slider and category picker need a running notebook; here is the "
-        "list as first drawn.</em></p>" + events_view.value + citation.value
-    )
+    help_text = widgets.HTML(render("timeline/help.html"))
+    controls = widgets.HBox([category_select, year_slider])
+    controls.add_class("allies-timeline-controls")  # wraps when narrow (timeline/help.html)
+    box = widgets.VBox([help_text, controls, events_view, citation])
+    box.add_class("allies-timeline")
+    static = render("display/static.html", ignore_maths=False, items=[],
+                    note="The year slider and category picker need a running notebook; here is the list as first drawn.",
+                    fragments=[safe(events_view.value), safe(citation.value)])
     plain = events_text(filter_events(df, categories=chosen, start=first, end=last))
     view = WithFallback(box, static, plain)
     for name, part in (("category_select", category_select), ("year_slider", year_slider),

@@ -9,6 +9,7 @@ fear of US abandonment and G the gap between the two fears.
 from __future__ import annotations
 
 import itertools
+import re
 
 import pandas as pd
 import pytest
@@ -425,3 +426,26 @@ def test_the_lesson_exercise_on_2022_24_is_reachable_as_the_instructor_page_says
     assert at(0.45, balance_of_threat=True).label == "mixed"
     assert at(0.4, balance_of_threat=True).score == pytest.approx(0.17)
     assert at(0.4, balance_of_threat=True).label == "cooperation"
+
+
+def test_episode_timeline_opens_the_exercise_years_on_the_real_events():
+    """Without an id it shows the period left for students (2017-2019), every event of those years."""
+    import csv
+
+    from helpers import DATASETS_DIR
+    from helpers.models import episode_timeline
+
+    with (DATASETS_DIR / "events.csv").open(encoding="utf-8", newline="") as fh:
+        expected = sum(1 for row in csv.DictReader(fh) if row["date"] and 2017 <= int(row["date"][:4]) <= 2019)
+    view = episode_timeline(episodes=FAKE)
+    assert view.year_slider.value == (2017, 2019)
+    assert f"Showing {expected} events of " in view.events_view.value
+    years = re.findall(r'<time datetime="(\d{4})', view.events_view.value)
+    assert len(years) == expected and set(years) <= {"2017", "2018", "2019"}
+
+
+def test_episode_timeline_for_a_coded_episode_uses_its_years():
+    from helpers.models import episode_timeline
+
+    view = episode_timeline("b", episodes=FAKE)  # FAKE's episode b: 1972-1974
+    assert view.year_slider.value == (1972, 1974)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 
 from helpers import positions
 from helpers.data import load_dataset
@@ -23,11 +24,11 @@ def test_table_shows_every_aspect_with_both_positions_and_sources(claims):
     assert page.count("<tr>") == len(rows) + 1  # header + one row per aspect
     for _, row in rows.iterrows():
         for side in ("japan", "korea"):
-            assert positions.html.escape(row[f"{side}_position"]) in page
+            assert escape(row[f"{side}_position"]) in page
     assert "the radar incident of 20 December 2018" in page
     # Same order everywhere: Japan, then South Korea (alphabetical), so neither answers the other.
-    assert page.index("Japan&#x27;s government") < page.index("South Korea&#x27;s government")
-    assert "Course dataset &quot;claims&quot; (datasets/claims.csv)" in page
+    assert page.index("Japan&#39;s government") < page.index("South Korea&#39;s government")
+    assert "Course dataset &#34;claims&#34; (datasets/claims.csv)" in page
 
 
 def test_plain_text_version_for_screen_readers(claims):
@@ -55,8 +56,8 @@ def test_compare_accounts_steps_through_the_aspects(claims):
     prev_button, next_button = buttons.children
     rows = claims[claims["topic"] == "radar_incident_2018"].reset_index(drop=True)
     assert "Aspect 1 of" in status.value and prev_button.disabled
-    first_japan = positions.html.escape(rows.loc[0, "japan_position"])
-    first_korea = positions.html.escape(rows.loc[0, "korea_position"])
+    first_japan = str(escape(rows.loc[0, "japan_position"]))
+    first_korea = str(escape(rows.loc[0, "korea_position"]))
     assert first_japan in panel.value and first_korea not in panel.value
     view_pick.value = "korea"
     assert first_korea in panel.value and first_japan not in panel.value

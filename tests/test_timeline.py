@@ -114,7 +114,7 @@ def test_empty_result_says_so_in_words(small):
 
 def test_html_shows_dates_only_as_precisely_as_known(small):
     text = events_html(filter_events(small))
-    assert "22 Aug 1910" in text and "<time datetime='1910-08-22'>" in text
+    assert "22 Aug 1910" in text and '<time datetime="1910-08-22">' in text
     assert "Dec 2015" in text and "28 Dec 2015" not in text  # month precision
     assert "<strong>2018</strong>" in text and "30 Oct 2018" not in text  # year precision
     assert "(confidence: medium)" in text  # flagged in words, not colour
@@ -213,7 +213,7 @@ def test_real_events_for_lesson_02_include_the_history_anchors(events):
 
 def test_real_widget_citation_and_slider_range(events):
     view = timeline()
-    assert "Course dataset &quot;events&quot; (datasets/events.csv)" in view.citation.value
+    assert "Course dataset &#34;events&#34; (datasets/events.csv)" in view.citation.value
     assert view.year_slider.min == int(events["date"].dt.year.min())
     assert view.year_slider.max == int(events["date"].dt.year.max())
     view.year_slider.value = (1965, 1965)
@@ -238,4 +238,18 @@ def test_the_event_list_scrolls_by_keyboard_and_has_a_name(events):
     from helpers.timeline import events_html
 
     page = events_html(events.head(3))
-    assert "<ol tabindex='0' aria-label=" in page
+    assert '<ol tabindex="0" aria-label=' in page
+
+
+def test_widget_clamps_years_outside_the_data_to_its_range(small):
+    """The data run 1910-2018: a start or end beyond them is pulled to the nearest end, not an error."""
+    wide = timeline(start=1800, end=2100, data=small)
+    assert wide.year_slider.value == (1910, 2018)
+    assert len(_titles(wide)) == 5
+    late = timeline(start=2050, data=small)  # after the last event: both ends at 2018
+    assert late.year_slider.value == (2018, 2018)
+    assert _titles(late) == ["Nippon Steel ruling"]
+    early = timeline(end=1900, data=small)  # before the first event: both ends at 1910
+    assert early.year_slider.value == (1910, 1910)
+    assert _titles(early) == ["Annexation"]
+    assert "Annexation" in early._repr_mimebundle_()["text/plain"]

@@ -1,0 +1,36 @@
+"""helpers.data.allowed_values: a column's allowed values, read from the schema (for choices in code)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import DATASETS_DIR
+from helpers.data import allowed_values
+from helpers.errors import DatasetError
+from helpers.factcheck import verdict_options
+
+
+def test_the_verdicts_are_the_schemas_enum_in_schema_order():
+    assert allowed_values("article_claims", "verdict") == ["correct", "error", "imprecise", "typo", "unverified"]
+
+
+def test_a_column_without_an_enum_has_none_and_an_unknown_column_is_named():
+    assert allowed_values("article_claims", "quote") is None
+    with pytest.raises(DatasetError, match="no column 'verdicts'.*claim_id, quote"):
+        allowed_values("article_claims", "verdicts")
+
+
+def test_a_schema_verdict_no_row_uses_yet_is_offered(tmp_path, monkeypatch):
+    """The checker offers what the schema allows, not what a display string of it says."""
+    import helpers.data as data
+
+    descriptor = json.loads((DATASETS_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "article_claims":
+            for field in resource["schema"]["fields"]:
+                if field["name"] == "verdict":
+                    field["constraints"]["enum"].append("satire")
+    monkeypatch.setattr(data, "_descriptor", lambda base_dir=None: descriptor)
+    assert verdict_options()[-1] == "satire"
+    assert verdict_options()[:5] == ["correct", "error", "imprecise", "typo", "unverified"]
