@@ -164,7 +164,7 @@ class ClassGame:
     def _shared_owners(self) -> dict[str, str]:
         """Seats whose file belongs to the account of another team's seat (when accounts differ)."""
         owners = {t: _owner(self._seat(t)) for t in self.joined()}
-        if len(set(owners.values())) < 2:  # one account for everyone (a one-user hub, a test)
+        if set(owners.values()) <= {_owner(self.dir)}:  # one account for everyone (a one-user hub, a test)
             return {}
         out = {}
         for team, uid in owners.items():
@@ -354,8 +354,12 @@ class TeamSeat:
             raise SimulationError("The game is over: every round is resolved.")
         option(self._scenario, rnd, self.role, option_id)
         path = self._move(rnd)
-        write_json(path, {"team": self.team, "role": self.role, "round": rnd["id"], "option": option_id,
-                          "at": _progress.now_iso()})
+        try:
+            write_json(path, {"team": self.team, "role": self.role, "round": rnd["id"], "option": option_id,
+                              "at": _progress.now_iso()})
+        except OSError as exc:  # e.g. another account's file in our place (the sticky folder keeps it)
+            raise SimulationError(f"Your move for {rnd['id']} could not be saved ({exc.strerror}). "
+                                  "Tell your instructor.") from None
         return path
 
     def my_move(self):
