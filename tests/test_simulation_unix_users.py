@@ -54,9 +54,10 @@ def base():
         (root / "class").mkdir()
         os.chown(root / "class", 0, INSTRUCTORS_GID)
         (root / "class").chmod(0o3753)  # students add files, cannot list; the group reads
+        # instructors/simulation_gsomia_2019.md: a games folder the instructor owns
         (root / "class" / "simulation").mkdir()
-        os.chown(root / "class" / "simulation", 0, INSTRUCTORS_GID)
-        (root / "class" / "simulation").chmod(0o2775)  # the instructors' group makes games here
+        os.chown(root / "class" / "simulation", USERS["teacher"][0], INSTRUCTORS_GID)
+        (root / "class" / "simulation").chmod(0o3753)
         for name, (uid, gid) in USERS.items():
             home = root / "home" / name
             home.mkdir(parents=True)
