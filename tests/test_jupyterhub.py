@@ -44,7 +44,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
-from helpers import course, quiz, simulation as sim
+from helpers import course, quiz
+from helpers import simulation as sim
 
 ROOT = Path(__file__).resolve().parents[1]
 CHP = ROOT / ".offline" / "node_modules" / ".bin" / "configurable-http-proxy"
@@ -186,6 +187,7 @@ def _server_python(base: Path) -> tuple[list[str], dict]:
         "PATH": os.pathsep.join([str(shims), "/usr/local/bin", "/usr/bin", "/bin"]),
         "extra_path": [paths["purelib"], paths["platlib"]],
         "JUPYTER_PATH": str(share),
+        "JUPYTER_CONFIG_PATH": str(Path(sys.prefix) / "etc" / "jupyter"),  # enables nbgitpuller, JupyterLab
         "JUPYTERLAB_DIR": str(share / "lab"),
     }
 

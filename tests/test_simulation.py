@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import COURSE_DIR, simulation as sim
-from helpers.simulation import class_play, scenarios
+from helpers import COURSE_DIR
+from helpers import simulation as sim
 from helpers.errors import CourseError
+from helpers.simulation import class_play, scenarios
 
 SCENARIOS = sim.list_scenarios()
 TEAMS = ["Team Blue", "Team Green", "Team Red"]
@@ -224,7 +225,7 @@ elif action == "results":
 def _as_team(team, folder, *args):
     """Run a team's helper in its own process, as that hub user."""
     env = dict(os.environ, JUPYTERHUB_USER=team, PYTHONPATH=str(COURSE_DIR))
-    out = subprocess.run([sys.executable, "-c", TEAM_SCRIPT, "week9", str(folder), *args],
+    out = subprocess.run([sys.executable, "-c", TEAM_SCRIPT, "week9", str(folder), *args], check=False,
                          env=env, capture_output=True, text=True, timeout=60, cwd=COURSE_DIR)
     assert out.returncode == 0, out.stderr
     return out.stdout
@@ -267,7 +268,7 @@ def test_class_folder_game_with_three_team_accounts(tmp_path):
 
 def _brief_or_error(team, folder):
     env = dict(os.environ, JUPYTERHUB_USER=team, PYTHONPATH=str(COURSE_DIR))
-    out = subprocess.run([sys.executable, "-c", TEAM_SCRIPT, "week9", str(folder), "brief"],
+    out = subprocess.run([sys.executable, "-c", TEAM_SCRIPT, "week9", str(folder), "brief"], check=False,
                          env=env, capture_output=True, text=True, timeout=60, cwd=COURSE_DIR)
     return out.stdout + out.stderr
 

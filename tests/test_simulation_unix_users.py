@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import COURSE_DIR, simulation as sim
+from helpers import COURSE_DIR
+from helpers import simulation as sim
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run each team as its own Unix user")
 
@@ -75,7 +76,7 @@ def _as(base: Path, user: str, code: str, hub_user: str | None = None, ok: bool 
     env = {"PATH": os.environ.get("PATH", ""), "HOME": str(base / "home" / user),
            "PYTHONPATH": os.pathsep.join([str(COURSE_DIR), *extra]),
            "JUPYTERHUB_USER": hub_user or user, "ALLIES_CLASS_DIR": str(base / "class")}
-    out = subprocess.run([python, "-c", PRELUDE + code], env=env, capture_output=True, text=True,
+    out = subprocess.run([python, "-c", PRELUDE + code], check=False, env=env, capture_output=True, text=True,
                          timeout=60, cwd=base / "home" / user, user=uid, group=gid, extra_groups=[])
     if ok:
         assert out.returncode == 0, out.stderr

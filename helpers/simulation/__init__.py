@@ -24,12 +24,37 @@ Importing this package is light: PyYAML, pandas, ipywidgets and Jinja2 load when
 """
 from __future__ import annotations
 
-from helpers.simulation.class_play import MOVES_DIR_MODE, ClassGame, TeamSeat, game_dir, join
+from helpers.simulation.class_play import (
+                                          MOVES_DIR_MODE,
+                                          ClassGame,
+                                          TeamSeat,
+                                          game_dir,
+                                          join,
+)
 from helpers.simulation.display import brief_html
-from helpers.simulation.game import Game, RoundResult, deal_roles, new_game, resolve_moves, state_frame, state_text
-from helpers.simulation.scenarios import (BRIEF_PARTS, KINDS, MEASURES, SIM_DIR, SimulationError, cited_ids,
-                                          list_scenarios, load_scenario, missing_references, scenario_path,
-                                          scenario_problems, validate_scenario)
+from helpers.simulation.game import (
+                                          Game,
+                                          RoundResult,
+                                          deal_roles,
+                                          new_game,
+                                          resolve_moves,
+                                          state_frame,
+                                          state_text,
+)
+from helpers.simulation.scenarios import (
+                                          BRIEF_PARTS,
+                                          KINDS,
+                                          MEASURES,
+                                          SIM_DIR,
+                                          SimulationError,
+                                          cited_ids,
+                                          list_scenarios,
+                                          load_scenario,
+                                          missing_references,
+                                          scenario_path,
+                                          scenario_problems,
+                                          validate_scenario,
+)
 from helpers.simulation.text import brief_text, debrief_text, round_text, setting_text
 
 __all__ = [

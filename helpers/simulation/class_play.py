@@ -126,7 +126,7 @@ class ClassGame:
             raise SimulationError(f"{self.dir / 'host.json'} is missing: start the game again under another name.")
 
     @classmethod
-    def start(cls, scenario, game: str, teams, folder=None, seed=None) -> "ClassGame":
+    def start(cls, scenario, game: str, teams, folder=None, seed=None) -> ClassGame:
         """Create the game folder, deal the roles and publish who plays whom.
 
         ``scenario`` is a scenario id or the path of a scenario file (for example your own

@@ -19,7 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers import _progress
-from helpers.simulation.scenarios import SimulationError, load_scenario, role, validate_scenario
+from helpers.simulation.scenarios import (
+    SimulationError,
+    load_scenario,
+    role,
+    validate_scenario,
+)
 from helpers.simulation.text import debrief_text, words
 
 

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers.simulation.scenarios import BRIEF_PARTS, SimulationError, load_scenario, role
+from helpers.simulation.scenarios import (
+    BRIEF_PARTS,
+    SimulationError,
+    load_scenario,
+    role,
+)
 
 PART_TITLES = {"interests": "Interests", "red_lines": "Red lines",
                "domestic": "Domestic constraints", "knows": "What you know"}
