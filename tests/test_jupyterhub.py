@@ -252,8 +252,6 @@ c.Spawner.environment = {{
     "ALLIES_CLASS_DIR": {str(class_dir)!r},
     "PYTHONPATH": lambda spawner: os.pathsep.join(
         [os.path.join({str(base / 'home')!r}, spawner.user.name, "allies-at-odds"), *{extra_path!r}]),
-    # The course's bare repository belongs to root; git checks who owns what it reads.
-    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": "*",
     **{server_env!r},
     {MARK!r}: {marker!r},
 }}
@@ -324,6 +322,10 @@ def hub():
     # Not under pytest's temporary folder (0700, root's): every hub user must reach it.
     base = Path(tempfile.mkdtemp(prefix="aao-hub-"))
     base.chmod(0o755)
+    # A bare repository holding this checkout's HEAD as main, as the course's host would.
+    repo = base / "git" / "allies-at-odds"
+    subprocess.run(["git", "init", "--quiet", "--bare", str(repo)], check=True)
+    subprocess.run(["git", "-C", str(ROOT), "push", "--quiet", str(repo), "HEAD:refs/heads/main"], check=True)
     class_dir = base / "class"
     class_dir.mkdir()
     (class_dir / "roster.txt").write_text("\n".join(STUDENTS) + "\n", encoding="utf-8")
@@ -337,12 +339,12 @@ def hub():
         for user, (uid, gid) in UNIX_IDS.items():
             home = base / "home" / user
             home.mkdir(parents=True)
-            os.chown(home, uid, gid)
+            # The course's bare repository belongs to root, and git refuses to read a
+            # repository another user owns unless the user's own config allows it.
+            (home / ".gitconfig").write_text(f"[safe]\n\tdirectory = {repo}\n", encoding="utf-8")
+            for path in (home, home / ".gitconfig"):
+                os.chown(path, uid, gid)
             home.chmod(0o700)
-    # A bare repository holding this checkout's HEAD as main, as the course's host would.
-    repo = base / "git" / "allies-at-odds"
-    subprocess.run(["git", "init", "--quiet", "--bare", str(repo)], check=True)
-    subprocess.run(["git", "-C", str(ROOT), "push", "--quiet", str(repo), "HEAD:refs/heads/main"], check=True)
 
     ports = {"public": _free_port(), "hub": _free_port(), "proxy_api": _free_port()}
     marker = uuid.uuid4().hex
