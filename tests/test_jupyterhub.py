@@ -229,6 +229,7 @@ class CourseSpawner(SimpleLocalProcessSpawner):
         home, ids = self.home_dir, UNIX_IDS.get(name)
 
         def preexec():
+            os.makedirs(home, 0o755, exist_ok=True)  # as SimpleLocalProcessSpawner does
             if ids:
                 os.setgroups([])
                 os.setgid(ids[1])
