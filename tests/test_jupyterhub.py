@@ -10,6 +10,17 @@ their own kernel through the real widget path (``quiz.show`` plus a Check click)
 instructor's ``classroom.class_progress()`` on the class folder then shows both, with no
 file handed in. The hub, the proxy, every server and kernel are stopped whatever happens.
 
+A second slow test plays lesson 11's classroom simulation on the same hub: the
+instructor's account ("teacher") starts a game in the class folder and plays the third
+role, two students join from their own servers, the instructor deals the briefs, each
+team submits its moves through the seat's widget in its own kernel, the instructor
+resolves both rounds, and every team sees the results. Before a round resolves, a
+team's kernel cannot get another team's brief or move through the course's API. Run as
+root, each hub user's server runs as its own Unix user (its own uid, the instructor's
+uid in the class folder's group), as on The Littlest JupyterHub, and the test also
+checks that the file system refuses a team another team's seat, move and the
+instructor's copy of the scenario.
+
 Skipped only when Node.js is missing (failed instead under ``CI=true``).
 """
 from __future__ import annotations
@@ -22,6 +33,8 @@ import signal
 import socket
 import subprocess
 import sys
+import sysconfig
+import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -32,13 +45,20 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from helpers import course, quiz
+from helpers import simulation as sim
 
 ROOT = Path(__file__).resolve().parents[1]
 CHP = ROOT / ".offline" / "node_modules" / ".bin" / "configurable-http-proxy"
 BIN = Path(sys.executable).parent
 STUDENTS = ("ana", "ben")
+INSTRUCTOR = "teacher"
 LESSON = "03"
 MARK = "ALLIES_HUB_TEST"
+#: Run as root, each hub user's server runs as its own Unix user (no /etc/passwd entry
+#: needed); the instructor's group owns the class folder, as in docs/jupyterhub.md.
+INSTRUCTORS_GID = 47000
+UNIX_IDS = {"teacher": (47100, INSTRUCTORS_GID), "ana": (47101, 47101), "ben": (47102, 47102)}
+DISTINCT_USERS = os.geteuid() == 0
 
 
 def test_the_readme_link_is_the_helpers_link():
@@ -122,6 +142,8 @@ class Hub:
     proc: subprocess.Popen
     log: Path
     timings: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)   # user -> API token, once logged in
+    pulled: set = field(default_factory=set)     # users whose server has pulled the course
 
     def log_tail(self, lines: int = 40) -> str:
         try:
@@ -137,14 +159,51 @@ class Hub:
         return requests.request(method, f"{self.url}/hub/api{path}", headers=headers, timeout=30, **kwargs)
 
 
+def _reachable_by_others(path: Path) -> bool:
+    return all(os.stat(p).st_mode & 0o001 for p in [path.parent, *path.parents])
+
+
+def _server_python(base: Path) -> tuple[list[str], dict]:
+    """The single-user server's command, and the environment it needs, for users other than root.
+
+    Where this environment's interpreter sits in a folder other users cannot enter (a
+    pyenv under /root), the servers run the system's Python of the same version with this
+    environment's packages on their path, and ``python`` (the kernel's command) is that
+    interpreter too.
+    """
+    own = Path(os.path.realpath(sys.executable))
+    if not DISTINCT_USERS or _reachable_by_others(own):
+        return [str(BIN / "jupyterhub-singleuser")], {}
+    system = Path(f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}")
+    if not system.exists():
+        pytest.skip(f"{own} cannot be run by other users and {system} is missing")
+    shims = base / "bin"
+    shims.mkdir()
+    (shims / "python").symlink_to(system)
+    (shims / "python3").symlink_to(system)
+    paths = sysconfig.get_paths()
+    share = Path(sys.prefix) / "share" / "jupyter"
+    return [str(system), "-m", "jupyterhub.singleuser"], {
+        "PATH": os.pathsep.join([str(shims), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "extra_path": [paths["purelib"], paths["platlib"]],
+        "JUPYTER_PATH": str(share),
+        "JUPYTER_CONFIG_PATH": str(Path(sys.prefix) / "etc" / "jupyter"),  # enables nbgitpuller, JupyterLab
+        "JUPYTERLAB_DIR": str(share / "lab"),
+    }
+
+
 def _config(base: Path, ports: dict, class_dir: Path, marker: str) -> str:
     args = ["--allow-root"] if os.geteuid() == 0 else []
     # Server extensions the course does not use (language servers, terminals) only slow
     # the servers' start on a busy machine; JupyterLab and nbgitpuller stay.
     args += ["--ServerApp.jpserver_extensions=jupyter_lsp=False",
              "--ServerApp.jpserver_extensions=jupyter_server_terminals=False"]
+    cmd, server_env = _server_python(base)
+    extra_path = server_env.pop("extra_path", [])
+    ids = UNIX_IDS if DISTINCT_USERS else {}
     return f"""
 import os
+from jupyterhub.spawner import SimpleLocalProcessSpawner
 c = get_config()  # noqa: F821
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = {ports['public']}
@@ -158,12 +217,32 @@ c.JupyterHub.cookie_secret_file = {str(base / 'jupyterhub_cookie_secret')!r}
 c.JupyterHub.pid_file = {str(base / 'jupyterhub.pid')!r}
 c.JupyterHub.authenticator_class = "dummy"
 c.DummyAuthenticator.password = os.environ["ALLIES_HUB_PASSWORD"]
-c.Authenticator.allowed_users = {set(STUDENTS)!r}
-c.JupyterHub.spawner_class = "simple"
+c.Authenticator.allowed_users = {set(STUDENTS) | {INSTRUCTOR}!r}
+
+UNIX_IDS = {ids!r}
+
+
+class CourseSpawner(SimpleLocalProcessSpawner):
+    \"\"\"A local-process server per user, as that user's own uid and group when one is given.\"\"\"
+
+    def make_preexec_fn(self, name):
+        home, ids = self.home_dir, UNIX_IDS.get(name)
+
+        def preexec():
+            os.makedirs(home, 0o755, exist_ok=True)  # as SimpleLocalProcessSpawner does
+            if ids:
+                os.setgroups([])
+                os.setgid(ids[1])
+                os.setuid(ids[0])
+            os.chdir(home)
+        return preexec
+
+
+c.JupyterHub.spawner_class = CourseSpawner
 c.SimpleLocalProcessSpawner.home_dir_template = {str(base / 'home' / '{username}')!r}
 # Servers stay in the hub's process group, so one killpg stops them too.
 c.LocalProcessSpawner.popen_kwargs = {{"start_new_session": False}}
-c.Spawner.cmd = [{str(BIN / 'jupyterhub-singleuser')!r}]
+c.Spawner.cmd = {cmd!r}
 c.Spawner.args = {args!r}
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = 90
@@ -172,7 +251,9 @@ c.Spawner.http_timeout = 90
 # copy of the course first on the path, so `import helpers` (and every pulled update) is theirs.
 c.Spawner.environment = {{
     "ALLIES_CLASS_DIR": {str(class_dir)!r},
-    "PYTHONPATH": lambda spawner: os.path.join({str(base / 'home')!r}, spawner.user.name, "allies-at-odds"),
+    "PYTHONPATH": lambda spawner: os.pathsep.join(
+        [os.path.join({str(base / 'home')!r}, spawner.user.name, "allies-at-odds"), *{extra_path!r}]),
+    **{server_env!r},
     {MARK!r}: {marker!r},
 }}
 c.JupyterHub.services = [{{"name": "course-test", "api_token": os.environ["ALLIES_HUB_ADMIN_TOKEN"]}}]
@@ -228,7 +309,7 @@ def _stop(hub: Hub) -> list[int]:
 
 
 @pytest.fixture(scope="session")
-def hub(tmp_path_factory):
+def hub():
     import requests
 
     if shutil.which("node") is None:
@@ -239,14 +320,32 @@ def hub(tmp_path_factory):
     if not CHP.exists():
         pytest.fail(f"{CHP.relative_to(ROOT)} is missing: run `make offline-assets` (make test does it)")
     started = time.monotonic()
-    base = tmp_path_factory.mktemp("hub")
-    class_dir = base / "class"
-    class_dir.mkdir()
-    (class_dir / "roster.txt").write_text("\n".join(STUDENTS) + "\n", encoding="utf-8")
+    # Not under pytest's temporary folder (0700, root's): every hub user must reach it.
+    base = Path(tempfile.mkdtemp(prefix="aao-hub-"))
+    base.chmod(0o755)
     # A bare repository holding this checkout's HEAD as main, as the course's host would.
     repo = base / "git" / "allies-at-odds"
     subprocess.run(["git", "init", "--quiet", "--bare", str(repo)], check=True)
     subprocess.run(["git", "-C", str(ROOT), "push", "--quiet", str(repo), "HEAD:refs/heads/main"], check=True)
+    class_dir = base / "class"
+    class_dir.mkdir()
+    (class_dir / "roster.txt").write_text("\n".join(STUDENTS) + "\n", encoding="utf-8")
+    (class_dir / "simulation").mkdir()
+    if DISTINCT_USERS:
+        # docs/jupyterhub.md: students add files but do not list; the group reads. And
+        # instructors/simulation_gsomia_2019.md: a games folder the instructor owns.
+        for folder, owner in ((class_dir, 0), (class_dir / "simulation", UNIX_IDS[INSTRUCTOR][0])):
+            os.chown(folder, owner, INSTRUCTORS_GID)
+            folder.chmod(0o3753)
+        for user, (uid, gid) in UNIX_IDS.items():
+            home = base / "home" / user
+            home.mkdir(parents=True)
+            # The course's bare repository belongs to root, and git refuses to read a
+            # repository another user owns unless the user's own config allows it.
+            (home / ".gitconfig").write_text(f"[safe]\n\tdirectory = {repo}\n", encoding="utf-8")
+            for path in (home, home / ".gitconfig"):
+                os.chown(path, uid, gid)
+            home.chmod(0o700)
 
     ports = {"public": _free_port(), "hub": _free_port(), "proxy_api": _free_port()}
     marker = uuid.uuid4().hex
@@ -277,6 +376,8 @@ def hub(tmp_path_factory):
         stopping = time.monotonic()
         left = _stop(the_hub)
         print(f"\nhub test teardown: {time.monotonic() - stopping:.1f} s")
+        if not left:
+            shutil.rmtree(base, ignore_errors=True)
         assert not left, f"processes of the test hub still running after teardown: {left}"
 
 
@@ -330,30 +431,36 @@ def _pull(hub: Hub, user: str, token: str, link: str) -> list[dict]:
     return events
 
 
-def _run(hub: Hub, user: str, token: str, code: str, timeout: float = 90) -> str:
-    """Run ``code`` in a new kernel on the student's server (REST + websocket); return its stdout."""
-    import requests
-    import websocket
+class Kernel:
+    """A kernel on a user's server (REST + websocket), kept for several cells; shut down on close."""
 
-    headers = {"Authorization": f"token {token}"}
-    base = f"{hub.url}/user/{user}/api"
-    kernel = requests.post(f"{base}/kernels", json={"name": "python3"}, headers=headers, timeout=30)
-    assert kernel.status_code == 201, kernel.text
-    kid = kernel.json()["id"]
-    ws = websocket.create_connection(f"{base.replace('http', 'ws', 1)}/kernels/{kid}/channels",
-                                     header=[f"Authorization: token {token}"], timeout=timeout)
-    msg_id, out, errors = uuid.uuid4().hex, [], []
-    try:
-        ws.send(json.dumps({
-            "header": {"msg_id": msg_id, "username": user, "session": uuid.uuid4().hex,
+    def __init__(self, hub: Hub, user: str, token: str, timeout: float = 90):
+        import requests
+        import websocket
+
+        self.user, self.timeout = user, timeout
+        self.headers = {"Authorization": f"token {token}"}
+        self.base = f"{hub.url}/user/{user}/api"
+        kernel = requests.post(f"{self.base}/kernels", json={"name": "python3"}, headers=self.headers, timeout=30)
+        assert kernel.status_code == 201, kernel.text
+        self.id = kernel.json()["id"]
+        self.session = uuid.uuid4().hex
+        self.ws = websocket.create_connection(f"{self.base.replace('http', 'ws', 1)}/kernels/{self.id}/channels",
+                                              header=[f"Authorization: token {token}"], timeout=timeout)
+
+    def run(self, code: str) -> str:
+        """Execute ``code`` as a notebook cell would; return its stdout; fail on an error."""
+        msg_id, out, errors = uuid.uuid4().hex, [], []
+        self.ws.send(json.dumps({
+            "header": {"msg_id": msg_id, "username": self.user, "session": self.session,
                        "msg_type": "execute_request", "version": "5.3", "date": ""},
             "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
             "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
                         "allow_stdin": False, "stop_on_error": True},
         }))
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
-            msg = json.loads(ws.recv())
+            msg = json.loads(self.ws.recv())
             if msg.get("parent_header", {}).get("msg_id") != msg_id or msg.get("channel") != "iopub":
                 continue
             kind = msg["header"]["msg_type"]
@@ -364,12 +471,53 @@ def _run(hub: Hub, user: str, token: str, code: str, timeout: float = 90) -> str
             elif kind == "status" and msg["content"]["execution_state"] == "idle":
                 break
         else:
-            pytest.fail(f"{user}'s kernel did not finish within {timeout} s")
+            pytest.fail(f"{self.user}'s kernel did not finish within {self.timeout} s")
+        assert not errors, errors[0]
+        return "".join(out)
+
+    def json(self, code: str):
+        """Run ``code`` and parse the last line it prints as JSON."""
+        return json.loads(self.run(code).strip().splitlines()[-1])
+
+    def close(self) -> None:
+        import requests
+
+        try:
+            self.ws.close()
+        finally:
+            requests.delete(f"{self.base}/kernels/{self.id}", headers=self.headers, timeout=30)
+
+
+def _run(hub: Hub, user: str, token: str, code: str, timeout: float = 90) -> str:
+    """Run ``code`` in a new kernel on the student's server; return its stdout."""
+    kernel = Kernel(hub, user, token, timeout)
+    try:
+        return kernel.run(code)
     finally:
-        ws.close()
-        requests.delete(f"{base}/kernels/{kid}", headers=headers, timeout=30)
-    assert not errors, errors[0]
-    return "".join(out)
+        kernel.close()
+
+
+def _servers_up(hub: Hub, users) -> dict[str, str]:
+    """Log ``users`` in, start their servers side by side and pull the course, as a class
+    arriving does; skip what an earlier test already did. Return each user's token."""
+    fresh = [u for u in users if u not in hub.tokens]
+    for user in fresh:
+        hub.tokens[user] = _login(hub, user)
+    for user in fresh:
+        r = hub.api("POST", f"/users/{user}/server", token=hub.tokens[user])
+        assert r.status_code in (201, 202), r.text
+    for user in fresh:
+        # Polling costs the hub CPU the servers need while starting: once a second is enough.
+        _wait(f"{user}'s server", _ready(hub, user, hub.tokens[user]), 120, hub, every=1.0)
+    link = course.nbgitpuller_link(hub.url, repo=f"file://{hub.repo}", branch="main")
+    todo = [u for u in users if u not in hub.pulled]
+    if todo:
+        with ThreadPoolExecutor(len(todo)) as pool:  # the class works at the same time
+            list(pool.map(lambda user: _pull(hub, user, hub.tokens[user], link), todo))
+    for user in todo:
+        assert (hub.base / "home" / user / "allies-at-odds" / course.START_LESSON).is_file()
+        hub.pulled.add(user)
+    return {u: hub.tokens[u] for u in users}
 
 
 STUDENT_CODE = """
@@ -402,21 +550,8 @@ def test_two_students_pull_the_course_answer_and_the_instructor_sees_both(hub, m
     wrong = next(c["text"] for c in q["choices"] if not c["correct"])
     answers = {"ana": right, "ben": wrong}
 
-    tokens = {user: _login(hub, user) for user in STUDENTS}
-    for user in STUDENTS:  # both servers start at once, as a class arriving does
-        r = hub.api("POST", f"/users/{user}/server", token=tokens[user])
-        assert r.status_code in (201, 202), r.text
-    for user in STUDENTS:
-        # Polling costs the hub CPU the servers need while starting: once a second is enough.
-        _wait(f"{user}'s server", _ready(hub, user, tokens[user]), 120, hub, every=1.0)
-    hub.timings["servers ready"] = time.monotonic() - t0
-
-    link = course.nbgitpuller_link(hub.url, repo=f"file://{hub.repo}", branch="main")
-    with ThreadPoolExecutor(len(STUDENTS)) as pool:  # the class works at the same time
-        list(pool.map(lambda user: _pull(hub, user, tokens[user], link), STUDENTS))
-    for user in STUDENTS:
-        assert (hub.base / "home" / user / "allies-at-odds" / course.START_LESSON).is_file()
-    hub.timings["course pulled"] = time.monotonic() - t0
+    tokens = _servers_up(hub, STUDENTS)
+    hub.timings["servers ready"] = hub.timings["course pulled"] = time.monotonic() - t0
 
     def answer(user):
         return _run(hub, user, tokens[user], STUDENT_CODE.format(lesson=LESSON, qid=q["id"], choice=answers[user]))
@@ -456,9 +591,140 @@ def test_two_students_pull_the_course_answer_and_the_instructor_sees_both(hub, m
     # A second pull keeps a student's own file and brings nothing unwanted.
     mine = hub.base / "home" / "ana" / "allies-at-odds" / "lessons" / "my_notes.md"
     mine.write_text("my notes\n", encoding="utf-8")
-    _pull(hub, "ana", tokens["ana"], link)
+    _pull(hub, "ana", tokens["ana"], course.nbgitpuller_link(hub.url, repo=f"file://{hub.repo}", branch="main"))
     assert mine.read_text(encoding="utf-8") == "my notes\n"
     hub.timings["total"] = time.monotonic() - t0 + hub.timings["hub up"]
     print(f"\nhub test timings (s): { {k: round(v, 1) for k, v in hub.timings.items()} }; "
           f"memory per student: {memory}")
     assert requests.get(f"{hub.url}/hub/api/", timeout=10).ok
+
+
+# --------------------------------------------------------------------------- lesson 11 on the hub
+
+GAME = "hubgame"
+SEAT_CODE = """
+import json, os
+from helpers import CourseError, simulation as sim
+seat = sim.join({game!r})
+g = sim.game_dir({game!r})
+
+
+def attempt(f):
+    try:
+        f()
+        return "allowed"
+    except PermissionError:
+        return "PermissionError"
+    except FileNotFoundError:
+        return "FileNotFoundError"
+    except CourseError as exc:
+        return "CourseError: " + str(exc)
+
+
+print(json.dumps({{"role": seat.role, "brief": attempt(seat.brief), "uid": os.getuid(), "helpers": sim.__file__}}))
+"""
+PEEK_CODE = """
+other = {other!r}
+print(json.dumps({{
+    "brief": seat.brief(),
+    "as_other": attempt(lambda: sim.join({game!r}, other)),
+    "other_seat": attempt(lambda: (g / "seats" / f"{{other}}.json").read_text()),
+    "host_copy": attempt(lambda: (g / "host.json").read_text()),
+    "list_seats": attempt(lambda: os.listdir(g / "seats")),
+    "public": json.loads((g / "scenario.json").read_text())["roles"],
+    "other_move": attempt(lambda: (g / "moves" / {round!r} / f"{{other}}.json").read_text()),
+    "list_moves": attempt(lambda: os.listdir(g / "moves" / {round!r})),
+    "results": seat.results_text(),
+    "mine": seat.my_move(),
+}}))
+"""
+MOVE_CODE = """
+panel = seat.move_panel()          # what the team sees: brief, its options, Submit
+menu, button, out = panel.widget.children[2:]
+menu.value = {option!r}
+button.click()                     # what the Submit button does in the browser
+print(json.dumps({{"said": out.outputs[0]["text"], "mine": seat.my_move()}}))
+"""
+
+
+@pytest.mark.slow
+def test_lesson_11_class_folder_game_with_two_team_accounts_and_the_instructor(hub):
+    t0 = time.monotonic()
+    users = (INSTRUCTOR, *STUDENTS)
+    tokens = _servers_up(hub, users)
+    started = time.monotonic() - t0
+    kernels = {}
+    try:
+        for user in users:
+            kernels[user] = Kernel(hub, user, tokens[user])
+        # The instructor starts the game in the class folder and plays the third role.
+        teams = kernels[INSTRUCTOR].json(f"""
+import json
+from helpers import simulation as sim
+host = sim.ClassGame.start("gsomia_2019", {GAME!r}, ["ana", "ben", "teacher"])
+print(json.dumps(host.teams))""")
+        gdir = hub.class_dir / "simulation" / GAME
+        assert teams == {"ana": "seoul", "ben": "tokyo", "teacher": "washington"}
+        # Each team joins from its own server; no brief until the instructor deals.
+        joined = {u: kernels[u].json(SEAT_CODE.format(game=GAME)) for u in users}
+        for user in users:
+            assert joined[user]["role"] == teams[user]
+            assert "has not been dealt yet" in joined[user]["brief"]
+            assert joined[user]["helpers"].startswith(str(hub.base / "home" / user / "allies-at-odds"))
+        assert kernels[INSTRUCTOR].json("print(json.dumps(host.deal()))") == list(teams)
+
+        sc = sim.load_scenario("gsomia_2019")
+        hist = sc["debrief"]["historical_moves"]
+        other = {"ana": "ben", "ben": "ana"}
+        for rnd in sc["rounds"]:
+            rid = rnd["id"]
+            # ana moves first; then what ben can see before the round resolves, and ana after ben moved.
+            said = kernels["ana"].json(MOVE_CODE.format(option=hist[rid]["seoul"]))
+            assert said == {"said": f"Move saved for {rid}: {hist[rid]['seoul']}. You can change it until "
+                                    "the instructor resolves the round.\n", "mine": hist[rid]["seoul"]}
+            seen = {"ben": kernels["ben"].json(PEEK_CODE.format(other="ana", game=GAME, round=rid))}
+            kernels["ben"].json(MOVE_CODE.format(option=hist[rid]["tokyo"]))
+            seen["ana"] = kernels["ana"].json(PEEK_CODE.format(other="ben", game=GAME, round=rid))
+            for user, view in seen.items():
+                mine, theirs = teams[user], teams[other[user]]
+                # Through the course's API: its own brief only, no other seat, no moves before resolution.
+                assert view["brief"] == sim.brief_text(sc, mine)
+                for part in sim.BRIEF_PARTS:
+                    for fact in next(r for r in sc["roles"] if r["id"] == theirs)["brief"][part]:
+                        assert " ".join(fact["text"].split()) not in view["brief"]
+                assert view["as_other"].startswith(f"CourseError: On the hub you play as your own account ({user})")
+                assert all("brief" not in r and "advanced_brief" not in r for r in view["public"])
+                if rid == "r1":
+                    assert view["results"] == "No round has been resolved yet."
+                assert f"Round {rid}:" not in view["results"]  # this round's moves are not shown yet
+                assert view["mine"] == (hist[rid][mine] if user == "ana" else None)
+                if DISTINCT_USERS:  # and through the file system, each user being its own uid
+                    assert {k: view[k] for k in ("other_seat", "host_copy", "list_seats", "other_move",
+                                                 "list_moves")} == dict.fromkeys(
+                        ("other_seat", "host_copy", "list_seats", "other_move", "list_moves"), "PermissionError")
+            # The instructor moves for Washington and resolves; everyone sees the outcome.
+            kernels[INSTRUCTOR].run(f"seat.submit({hist[rid]['washington']!r})")
+            assert kernels[INSTRUCTOR].json("print(json.dumps(host.waiting_for()))") == []
+            kernels[INSTRUCTOR].run("host.resolve()")
+            for user in STUDENTS:
+                results = kernels[user].json("print(json.dumps(seat.results_text()))")
+                for role in ("seoul", "tokyo", "washington"):
+                    label = next(o["label"] for o in rnd["options"][role] if o["id"] == hist[rid][role])
+                    assert label in results, (user, rid, role)
+        record = kernels[INSTRUCTOR].json("""
+rec = json.loads(host.write_record().read_text())
+print(json.dumps({"finished": rec["finished"], "moves": [r["moves"] for r in rec["rounds"]],
+                  "state": rec["rounds"][-1]["state"]}))""")
+        assert record["finished"] and record["moves"] == [hist["r1"], hist["r2"]]
+        assert record["state"]["cohesion"] == 47  # the historical path, as tests/test_simulation.py computes it
+        assert "Alliance cohesion: 47/100" in kernels["ben"].json("print(json.dumps(seat.results_text()))")
+    finally:
+        for kernel in kernels.values():
+            kernel.close()
+    if DISTINCT_USERS:  # who owns what, seen from outside: each team its own files, the group reads
+        for user in users:
+            for path in (gdir / "seats" / f"{user}.json", gdir / "moves" / "r1" / f"{user}.json"):
+                st = path.stat()
+                assert (st.st_uid, st.st_gid) == (UNIX_IDS[user][0], INSTRUCTORS_GID), path
+        assert gdir.stat().st_uid == UNIX_IDS[INSTRUCTOR][0]
+    print(f"\nhub simulation test: servers up {started:.1f} s, game {time.monotonic() - t0 - started:.1f} s")

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import COURSE_DIR, simulation as sim
+from helpers import COURSE_DIR
+from helpers import simulation as sim
 from helpers.errors import CourseError
+from helpers.simulation import class_play, scenarios
 
 SCENARIOS = sim.list_scenarios()
 TEAMS = ["Team Blue", "Team Green", "Team Red"]
@@ -223,7 +225,7 @@ elif action == "results":
 def _as_team(team, folder, *args):
     """Run a team's helper in its own process, as that hub user."""
     env = dict(os.environ, JUPYTERHUB_USER=team, PYTHONPATH=str(COURSE_DIR))
-    out = subprocess.run([sys.executable, "-c", TEAM_SCRIPT, "week9", str(folder), *args],
+    out = subprocess.run([sys.executable, "-c", TEAM_SCRIPT, "week9", str(folder), *args], check=False,
                          env=env, capture_output=True, text=True, timeout=60, cwd=COURSE_DIR)
     assert out.returncode == 0, out.stderr
     return out.stdout
@@ -234,15 +236,27 @@ def test_class_folder_game_with_three_team_accounts(tmp_path):
     host = sim.ClassGame.start("gsomia_2019", "week9", teams, folder=tmp_path)
     gdir = tmp_path / "simulation" / "week9"
     assert host.dir == gdir
-    for rid in ("r1", "r2"):  # others may add a move but not list the folder or replace a file
-        assert (gdir / "moves" / rid).stat().st_mode & 0o7777 == sim.MOVES_DIR_MODE
+    for sub in ("seats", "moves/r1", "moves/r2"):  # others may add a file but not list the folder or replace a file
+        assert (gdir / sub).stat().st_mode & 0o7777 == sim.MOVES_DIR_MODE
+    assert (gdir / "host.json").stat().st_mode & 0o777 == 0o640  # the briefs: instructors' group only
+    public = json.loads((gdir / "scenario.json").read_text(encoding="utf-8"))
+    assert all("brief" not in r and "advanced_brief" not in r for r in public["roles"])
+    assert "Confidential" not in (gdir / "scenario.json").read_text(encoding="utf-8")
+    for team in teams:  # each team joins: its seat file, readable and writable by it and the group only
+        assert "has not been dealt yet" in _brief_or_error(team, tmp_path)
+    seats = sorted(p.name for p in (gdir / "seats").iterdir() if p.suffix == ".json")
+    assert seats == sorted(["alice.json", "bo.kim.json", class_play.safe_name("Chiyo Sato") + ".json"])
+    assert all((gdir / "seats" / f).stat().st_mode & 0o777 == class_play.SEAT_MODE for f in seats)
+    assert sorted(host.deal()) == sorted(teams)
+    for team in teams:
+        assert _as_team(team, tmp_path, "brief").strip() == sim.brief_text(host.scenario, host.teams[team])
     hist = host.scenario["debrief"]["historical_moves"]
     for rid in ("r1", "r2"):
         for team in teams:
             role = host.teams[team]
             assert json.loads(_as_team(team, tmp_path, "submit", hist[rid][role]))["role"] == role
         files = sorted(p.name for p in (gdir / "moves" / rid).iterdir() if p.suffix == ".json")
-        assert files == sorted(["alice.json", "bo.kim.json", sim._safe("Chiyo Sato") + ".json"])
+        assert files == seats
         assert all((gdir / "moves" / rid / f).stat().st_mode & 0o007 == 0 for f in files), "moves readable by others"
         assert not list((gdir / "moves" / rid).glob("*.tmp")), "a temporary file was left behind"
         host.resolve()
@@ -252,41 +266,75 @@ def test_class_folder_game_with_three_team_accounts(tmp_path):
     assert [r["round"] for r in record["rounds"]] == ["r1", "r2"]
 
 
-def test_a_team_sees_only_its_own_brief_and_move_before_resolution(tmp_path):
+def _brief_or_error(team, folder):
+    env = dict(os.environ, JUPYTERHUB_USER=team, PYTHONPATH=str(COURSE_DIR))
+    out = subprocess.run([sys.executable, "-c", TEAM_SCRIPT, "week9", str(folder), "brief"], check=False,
+                         env=env, capture_output=True, text=True, timeout=60, cwd=COURSE_DIR)
+    return out.stdout + out.stderr
+
+
+def test_a_team_sees_only_its_own_brief_and_move_before_resolution(tmp_path, monkeypatch):
     sc = sim.load_scenario("gsomia_2019")
     host = sim.ClassGame.start("gsomia_2019", "week9", TEAMS, folder=tmp_path)
     seats = {t: sim.join("week9", t, folder=tmp_path) for t in TEAMS}
+    with pytest.raises(CourseError, match="has not been dealt yet"):
+        seats["Team Blue"].brief()
+    host.deal()
     briefs = {t: seats[t].brief() for t in TEAMS}
     for team, seat in seats.items():
-        own = sim.brief_text(sc, seat.role)
-        assert briefs[team] == own
+        assert briefs[team] == sim.brief_text(sc, seat.role)
+        assert sim.brief_html(sc, seat.role) == seat.brief_html()
         for other in TEAMS:
             if other != team:
                 other_role = seats[other].role
                 # No fact of another role's brief appears in this team's brief.
                 for part in sim.BRIEF_PARTS:
-                    for fact in sim._role(sc, other_role)["brief"][part]:
+                    for fact in scenarios.role(sc, other_role)["brief"][part]:
                         assert " ".join(fact["text"].split()) not in briefs[team]
     seats["Team Blue"].submit("hold")
     green = seats["Team Green"]
     assert green.my_move() is None  # Blue's move is not Green's
     assert green.results_text() == "No round has been resolved yet."
-    # The seat only ever opens game.json, its own move and resolved rounds.
+    # The seat only ever opens the public files, its own seat and move, and resolved rounds.
     opened = []
-    real = sim._read_json
-    try:
-        sim._read_json = lambda p: opened.append(Path(p)) or real(p)
-        green.my_move(); green.results_text(); green.current_round(); green.options()
-    finally:
-        sim._read_json = real
+    real_read, real_text = class_play.read_json, Path.read_text
+    monkeypatch.setattr(class_play, "read_json", lambda p: opened.append(Path(p)) or real_read(p))
+    monkeypatch.setattr(Path, "read_text", lambda p, *a, **k: opened.append(Path(p)) or real_text(p, *a, **k))
+    green.my_move(); green.results_text(); green.current_round(); green.options(); green.brief()
+    sim.join("week9", "Team Green", folder=tmp_path).move_panel()
+    monkeypatch.undo()
+    mine = class_play.safe_name("Team Green") + ".json"
     for p in opened:
-        assert p.parent.name == "resolved" or p.name == sim._safe("Team Green") + ".json", p
+        assert p.parent.name == "resolved" or p.name in ("game.json", "scenario.json", mine), p
+    assert any(p.name == mine and p.parent.name == "seats" for p in opened)
     with pytest.raises(CourseError, match="no move from Team Green, Team Red"):
         host.resolve()
     seats["Team Green"].submit("separate")
     seats["Team Red"].submit("press_both")
     host.resolve()
     assert "Stand by the notice" in green.results_text()  # after resolution everyone sees the moves
+
+
+def test_on_the_hub_a_team_plays_as_its_own_account(tmp_path, monkeypatch):
+    sim.ClassGame.start("gsomia_2019", "week9", TEAMS, folder=tmp_path)
+    monkeypatch.setenv("JUPYTERHUB_USER", "Team Blue")
+    assert sim.join("week9", folder=tmp_path).team == "Team Blue"
+    with pytest.raises(CourseError, match=r"play as your own account \(Team Blue\), not as 'Team Red'"):
+        sim.join("week9", "Team Red", folder=tmp_path)
+
+
+def test_the_seat_panel_before_and_after_the_deal(tmp_path):
+    host = sim.ClassGame.start("gsomia_2019", "week9", TEAMS, folder=tmp_path)
+    panel = sim.join("week9", "Team Blue", folder=tmp_path).move_panel()
+    assert "has not been dealt yet" in panel.plain_text and "Options: hold = " in panel.plain_text
+    host.deal()
+    panel = sim.join("week9", "Team Blue", folder=tmp_path).move_panel()
+    assert panel.plain_text.startswith("Confidential brief: ")
+    menu, button, out = panel.widget.children[2:]
+    menu.value = "hold"
+    button.click()
+    assert "Move saved for r1: hold" in out.outputs[0]["text"]
+    assert host.waiting_for() == ["Team Green", "Team Red"]
 
 
 def test_class_folder_errors_are_plain(tmp_path, monkeypatch):
@@ -300,4 +348,32 @@ def test_class_folder_errors_are_plain(tmp_path, monkeypatch):
         sim.ClassGame.start("gsomia_2019", "week9", TEAMS, folder=tmp_path)
     with pytest.raises(CourseError, match="'mallory' is not a team"):
         sim.join("week9", "mallory", folder=tmp_path)
+    with pytest.raises(CourseError, match="'basic' or 'advanced'"):
+        sim.join("week9", "Team Blue", folder=tmp_path, level="expert")
     assert sim.game_dir("../../etc", folder=tmp_path).parent == tmp_path / "simulation"
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    if os.geteuid() != 0:  # root writes anyway
+        with pytest.raises(CourseError, match="cannot be made"):
+            sim.ClassGame.start("gsomia_2019", "week9", TEAMS, folder=locked)
+
+
+def test_a_private_scenario_file_keeps_its_briefs_out_of_the_class_folder(tmp_path):
+    """An instructor's own variant, kept where students cannot read it: briefs reach teams only by deal()."""
+    import yaml
+
+    sc = copy.deepcopy(sim.load_scenario("gsomia_2019"))
+    secret = "Only Seoul's team may read this line."
+    sc["roles"][0]["brief"]["knows"].append({"text": secret, "cite": "the instructor's own variant"})
+    private = tmp_path / "teacher" / "variant.yaml"
+    private.parent.mkdir()
+    private.write_text(yaml.safe_dump(sc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    host = sim.ClassGame.start(private, "week9", TEAMS, folder=tmp_path / "class")
+    seats = {t: sim.join("week9", t, folder=tmp_path / "class") for t in TEAMS}
+    host.deal()
+    readable = [p for p in (tmp_path / "class").rglob("*.json")
+                if p.name in ("game.json", "scenario.json") or p.parent.name == "resolved"]
+    assert readable and all(secret not in p.read_text(encoding="utf-8") for p in readable)
+    seoul = next(t for t, r in host.teams.items() if r == "seoul")
+    assert secret in seats[seoul].brief()
+    assert all(secret not in seats[t].brief() for t in TEAMS if t != seoul)
