@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from helpers import charts
-from helpers.charts import ChartError
+from helpers import opinion
+from helpers.figures import ChartError
 
 ROWS = list(csv.DictReader(open(Path(__file__).parents[1] / "datasets" / "opinion.csv", encoding="utf-8")))
 
 
 def test_margin_for_a_change_is_about_root_two_times_one_samples():
-    one = charts.margin_of_error(50, 1000)
-    assert charts.margin_of_change(50, 1000) == pytest.approx(math.sqrt(2) * one)
-    assert round(charts.margin_of_change(50, 1000), 1) == 4.4
-    assert charts.margin_of_change(50, 1000, 50, 4000) < charts.margin_of_change(50, 1000)
+    one = opinion.margin_of_error(50, 1000)
+    assert opinion.margin_of_change(50, 1000) == pytest.approx(math.sqrt(2) * one)
+    assert round(opinion.margin_of_change(50, 1000), 1) == 4.4
+    assert opinion.margin_of_change(50, 1000, 50, 4000) < opinion.margin_of_change(50, 1000)
 
 
 @pytest.mark.parametrize("before, after, words", [
@@ -27,23 +27,23 @@ def test_margin_for_a_change_is_about_root_two_times_one_samples():
     (30.6, 28.9, "may be noise"),
 ])
 def test_read_change_sorts_changes_by_the_margin_for_a_change(before, after, words):
-    assert words in charts.read_change(before, after)
+    assert words in opinion.read_change(before, after)
 
 
 def test_read_change_refuses_non_numbers_plainly():
     with pytest.raises(ChartError, match="must be percentages"):
-        charts.read_change("a lot", 30)
+        opinion.read_change("a lot", 30)
 
 
 def test_margin_table_has_human_headers_and_the_change_column():
-    table = charts.margin_of_error_table()
+    table = opinion.margin_of_error_table()
     assert all("_" not in c for c in table.columns)
     change = next(c for c in table.columns if c.startswith("Change"))
     assert table.loc[table["People in each sample"] == 1000, change].item() == 4.4
 
 
 def test_overview_table_reads_as_words():
-    table = charts.opinion_overview()
+    table = opinion.opinion_overview()
     assert len(table) == len(ROWS)
     assert all("_" not in c for c in table.columns)
     assert not table["Who was asked"].str.contains("_").any()
@@ -61,10 +61,10 @@ def test_the_rounds_after_2023_are_a_separate_non_comparable_series():
     assert {r["year"] for r in later} >= {"2024", "2025"}
     assert all(r["comparable"] == "false" and "online" in r["method"] for r in later)
     assert not any(r["survey"].startswith("Genron") for r in later)
-    names = charts.opinion_series()
+    names = opinion.opinion_series()
     online = [n for n in names if n.startswith("EAI online")]
     assert len(online) == 2
-    kr = charts.opinion_table(next(n for n in online if "South Korean" in n))
+    kr = opinion.opinion_table(next(n for n in online if "South Korean" in n))
     assert list(kr["value_pct"]) == [41.7, 52.4]
 
 
@@ -78,7 +78,7 @@ def test_2019_fieldwork_before_and_2020_after_the_july_2019_controls():
 
 
 def test_chart_description_counts_a_single_point_in_the_singular():
-    alt = charts.opinion_chart(event_ids=[]).alt_text
+    alt = opinion.opinion_chart(event_ids=[]).alt_text
     assert "1 point, 2025 24.8%" in alt
     assert not re.search(r"(?<!\d)1 points", alt)
 
@@ -86,14 +86,14 @@ def test_chart_description_counts_a_single_point_in_the_singular():
 def test_joint_survey_lines_are_not_broken_by_wording_of_the_sample_size():
     """The Japanese side's method text varies ('about 1,000' or '1,000 respondents');
     the mode (visit-and-leave) is the same, so the line must stay one segment."""
-    for name in charts.opinion_series():
+    for name in opinion.opinion_series():
         if name.startswith("Genron"):
-            assert len(charts._segments(charts.opinion_table(name))) == 1, name
-    assert charts._method_family("joint survey, Japan side: visit-and-leave (1,000)") == "visit-and-leave"
+            assert len(opinion._segments(opinion.opinion_table(name))) == 1, name
+    assert opinion._method_family("joint survey, Japan side: visit-and-leave (1,000)") == "visit-and-leave"
 
 
 def test_hollow_marker_key_appears_only_when_a_low_confidence_point_is_drawn():
-    fig = charts.opinion_chart(event_ids=[])
+    fig = opinion.opinion_chart(event_ids=[])
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     has_low = any(r["confidence"] == "low" for r in ROWS)
     assert any("hollow" in label for label in labels) == has_low
