@@ -14,7 +14,6 @@ raises :class:`helpers.figures.ChartError` with a message that says what to do.
 """
 from __future__ import annotations
 
-from helpers.data import load_dataset
 from helpers.errors import whole_year
 from helpers.figures import INK, ChartError, finish, new_figure
 
@@ -57,6 +56,8 @@ def alliance_links(as_of_year=DEFAULT_YEAR):
     treaty replacing that of 1951), only the newer one is kept.
     """
     import pandas as pd
+
+    from helpers.data import load_dataset
 
     df = load_dataset("alliances")
     years = df["signed"].dt.year
@@ -176,6 +177,8 @@ def alliances_table():
     Columns: Agreement, Parties (country names, not codes), Signed, In force (missing
     where an instrument has no entry into force) and Kind (in words).
     """
+    from helpers.data import load_dataset
+
     df = load_dataset("alliances").sort_values("signed", kind="stable")
     return df.assign(
         parties=df["parties"].map(_parties_in_words),

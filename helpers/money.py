@@ -31,7 +31,6 @@ from __future__ import annotations
 import math
 import re
 
-from helpers.data import load_dataset
 from helpers.display import WithFallback, notice_html
 from helpers.errors import whole_year
 from helpers.figures import MARKERS, PALETTE, ChartError, finish, new_figure, one_of
@@ -76,13 +75,10 @@ DEFAULT_YEAR = 2019
 DEFAULT_RELEASE = "sipri_2024"
 #: The two SIPRI releases lesson 05 compares.
 SIPRI_RELEASES = ("sipri_2024", "sipri_2025")
-#: How the lesson names the data releases a student reads about.
-_RELEASE_NAMES = {
-    "sipri_2026": "SIPRI 2026 release",
-    "sipri_2025": "SIPRI 2025 release",
-    "sipri_2024": "SIPRI 2024 release",
-    "worldbank_2018": "World Bank WDI (2018)",
-}
+#: How the lesson names a data release a student reads about: "sipri_YYYY" is read as
+#: "SIPRI YYYY release" (a new yearly release needs no entry); the others are listed.
+_SIPRI_RELEASE = re.compile(r"sipri_(\d{4})")
+_RELEASE_NAMES = {"worldbank_2018": "World Bank WDI (2018)"}
 
 
 # ---------------------------------------------------------------- argument checks
@@ -119,6 +115,8 @@ def _year(value, known, what: str) -> int:
 
 def sma_table():
     """Return the Special Measures Agreement amounts, one row per year, in billion won."""
+    from helpers.data import load_dataset
+
     df = load_dataset("sma_cost_sharing")
     return df.sort_values("year", kind="stable").reset_index(drop=True)
 
@@ -188,9 +186,9 @@ def sma_chart(krw_per_usd=None, y_max=None):
 def _sma_status(df, rate: float) -> str:
     first, last = df.iloc[0], df.iloc[-1]
     return render(
-        "money/sma_status.html", rate=rate,
-        first_year=int(first["year"]), first_usd_m=float(first["amount_usd_m"]),
-        last_year=int(last["year"]), last_usd_m=float(last["amount_usd_m"]),
+        "money/sma_status.html", rate=f"{rate:,.0f}",
+        first_year=f"{int(first['year'])}", first_usd_m=f"{first['amount_usd_m']:,.0f}",
+        last_year=f"{int(last['year'])}", last_usd_m=f"{last['amount_usd_m']:,.0f}",
     )
 
 
@@ -242,7 +240,7 @@ def cost_sharing_explorer(start_rate=None):
     redraw()
     box = widgets.VBox([slider, summary, fold, chart])
     fallback = render(
-        "money/explorer_fallback.html", rate=slider.value,
+        "money/explorer_fallback.html", rate=f"{slider.value:,}",
         status=safe(summary.value), year_table=safe(year_table.value), chart=safe(chart.value),
     )
     shown = WithFallback(box, fallback, "Cost-sharing explorer: " + safe(summary.value).striptags())
@@ -275,6 +273,8 @@ def money_in_text(text: str) -> list[tuple[str, float]]:
 
 def _quotes(pattern: str, regex: bool):
     """The ``article_claims`` rows whose quote contains ``pattern`` (any case), in dataset order."""
+    from helpers.data import load_dataset
+
     claims = load_dataset("article_claims")
     hits = claims[claims["quote"].astype(str).str.contains(pattern, case=False, regex=regex)]
     if hits.empty:
@@ -332,6 +332,8 @@ def budget_check(year=DEFAULT_YEAR, krw_per_usd=None) -> dict:
     its quote in ``article_claims``; the rate defaults to the one the article itself
     implies (KRW 1 trillion = $894 million).
     """
+    from helpers.data import load_dataset
+
     budgets = load_dataset("defence_budgets")
     y = _year(year, budgets["year"].dropna(), "South Korea's defence budget")
     rate = article_rate() if krw_per_usd is None else _rate(krw_per_usd)
@@ -375,6 +377,8 @@ def host_support_table():
     """
     import pandas as pd
 
+    from helpers.data import load_dataset
+
     sma = sma_table()
     hns = load_dataset("japan_hns")
     troops = load_dataset("us_troops")
@@ -400,6 +404,8 @@ def host_support_table():
 
 
 def _milex():
+    from helpers.data import load_dataset
+
     return load_dataset("military_spending")
 
 
@@ -419,13 +425,26 @@ def releases() -> list[str]:
     return list(dict.fromkeys(_milex()["release"].astype(str)))
 
 
+def _is_release(text: str) -> bool:
+    return text in _RELEASE_NAMES or _SIPRI_RELEASE.fullmatch(text) is not None
+
+
 def release_name(release) -> str:
-    """Return a release id in words: "sipri_2025" gives "SIPRI 2025 release"."""
-    return _RELEASE_NAMES.get(str(release), str(release))
+    """Return a release id in words: "sipri_2025" gives "SIPRI 2025 release".
+
+    An id the lesson does not know is shown with spaces for underscores, never as a code.
+    """
+    text = str(release)
+    sipri = _SIPRI_RELEASE.fullmatch(text)
+    if sipri:
+        return f"SIPRI {sipri.group(1)} release"
+    return _RELEASE_NAMES.get(text, text.replace("_", " "))
 
 
 def _us_allies() -> set[str]:
     """ISO3 codes of the United States and its treaty allies (from ``alliances``)."""
+    from helpers.data import load_dataset
+
     treaties = load_dataset("alliances")
     allies = {"USA"}
     for r in treaties.itertuples():
@@ -676,7 +695,7 @@ _ROW_KEYS = ("item", "period", "as_of", "year", "country")
 
 def _column(col: str):
     """(header, formatter or None) for raw column ``col``."""
-    if col in _RELEASE_NAMES:
+    if _is_release(col):
         return f"{release_name(col)} (% of GDP)", _cell(_pct)
     fmt = _FORMAT_OF.get(col)
     return _HEADERS.get(col, col.replace("_", " ")), None if fmt is None else _cell(fmt)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import re
 
-from helpers.data import load_dataset
 from helpers.display import WithFallback, notice_html
 from helpers.errors import CourseError, whole_year
 from helpers.figures import MARKERS, PALETTE, ChartError, finish, new_figure, one_of
@@ -69,6 +68,8 @@ def _series_name(row) -> str:
 
 
 def _opinion():
+    from helpers.data import load_dataset
+
     df = load_dataset("opinion")
     df["series"] = [_series_name(r) for r in df.itertuples()]
     return df
@@ -127,6 +128,8 @@ def opinion_events(lesson="07"):
     They are the rows whose ``lessons`` cell in the events dataset lists ``lesson``;
     to mark another event on the chart, add the lesson number to that row.
     """
+    from helpers.data import load_dataset
+
     from helpers.timeline import filter_events
 
     return filter_events(load_dataset("events"), lessons=lesson)
@@ -262,6 +265,8 @@ def opinion_chart(series=None, event_ids=None, start=None, end=None):
 
 
 def _chosen_events(event_ids):
+    from helpers.data import load_dataset
+
     if event_ids is None:
         chosen = opinion_events()
     else:
@@ -279,6 +284,8 @@ def _chosen_events(event_ids):
 def opinion_explorer():
     """Return a widget: checkboxes for series and events, and a year range, redrawing the chart."""
     import ipywidgets as widgets
+
+    from helpers.data import load_dataset
 
     df = load_dataset("opinion")
     years = df["year"].dropna().astype(int)

@@ -33,9 +33,11 @@ def test_sma_in_usd_is_krw_over_rate_for_every_row(rate):
         assert usd == pytest.approx(raw[year] * 1e9 / rate / 1e6)
 
 
-def test_doubling_the_rate_halves_every_dollar_amount():
-    a, b = money.sma_in_usd(1000), money.sma_in_usd(2000)
-    assert list(a["amount_usd_m"] / b["amount_usd_m"]) == pytest.approx([2.0] * len(a))
+def test_at_1000_won_per_dollar_million_dollars_equal_billion_won():
+    # x billion won = x * 1e9 won; at 1,000 won per dollar that is x * 1e6 dollars = x million
+    raw = {int(r["year"]): float(r["amount_krw_bn"]) for r in _rows("sma_cost_sharing")}
+    df = money.sma_in_usd(1000)
+    assert dict(zip(df["year"].astype(int), df["amount_usd_m"])) == pytest.approx(raw)
 
 
 @pytest.mark.parametrize("bad", [0, -5, float("nan"), "lots", None, True])
@@ -63,9 +65,13 @@ def test_budget_check_finds_the_factor_of_about_a_thousand():
     budget = next(float(r["budget_krw_tn"]) for r in _rows("defence_budgets") if r["year"] == "2019")
     quote = next(r["quote"] for r in _rows("article_claims") if "defence budget" in r["quote"])
     claimed = float(re.search(r"\$(\d+) million", quote).group(1)) * 1e6
+    rate_quote = next(r["quote"] for r in _rows("article_claims") if "trillion" in r["quote"])
+    rate = (float(re.search(r"KRW\s?(\d+) trillion", rate_quote).group(1)) * 1e12
+            / (float(re.search(r"\(\$(\d+) million\)", rate_quote).group(1)) * 1e6))
     c = money.budget_check()
     assert c["budget_krw_tn"] == pytest.approx(budget)
-    expected_usd = budget * 1e12 / money.article_rate()
+    assert c["krw_per_usd"] == pytest.approx(rate)
+    expected_usd = budget * 1e12 / rate
     assert c["budget_usd_bn"] == pytest.approx(expected_usd / 1e9)
     assert c["ratio"] == pytest.approx(expected_usd / claimed)
     assert 900 < c["ratio"] < 1100
@@ -222,7 +228,8 @@ def test_method_changes_break_the_line():
 
 def test_margin_of_error_textbook_values():
     assert opinion.margin_of_error(50, 1000) == pytest.approx(100 * 1.96 * math.sqrt(0.25 / 1000))
-    assert opinion.margin_of_error(50, 4000) == pytest.approx(opinion.margin_of_error(50, 1000) / 2)
+    # 100 x 1.96 x sqrt(0.5 x 0.5 / 4000) = 196 x 0.0079057 = 1.5495 points
+    assert opinion.margin_of_error(50, 4000) == pytest.approx(1.5495, abs=1e-4)
     with pytest.raises(ChartError):
         opinion.margin_of_error(50, 0)
 
@@ -334,12 +341,14 @@ def test_cost_sharing_explorer_slider_changes_the_numbers():
     start = exp.summary.value
     assert "won per US dollar" in start and exp.chart.value.startswith("<figure")
     rate = exp.slider.value
-    first_usd = money.sma_in_usd(rate)["amount_usd_m"].iloc[0]
-    assert f"USD {first_usd:,.0f} million" in start
+    rows = sorted(_rows("sma_cost_sharing"), key=lambda r: int(r["year"]))
+    first_krw_bn = float(rows[0]["amount_krw_bn"])
+    # billion won x 1,000 = million won; / won per dollar = million dollars
+    assert f"USD {first_krw_bn * 1000 / rate:,.0f} million" in start
     exp.slider.value = exp.slider.max
     after = exp.summary.value
     assert after != start
-    assert f"USD {money.sma_in_usd(exp.slider.max)['amount_usd_m'].iloc[0]:,.0f} million" in after
+    assert f"USD {first_krw_bn * 1000 / exp.slider.max:,.0f} million" in after
     assert f"{exp.slider.max:,}" in exp.chart.value  # the rate appears in the alt text / label
 
 
@@ -377,6 +386,6 @@ def test_explorers_have_a_static_fallback():
 
 def test_importing_the_chart_modules_does_not_import_matplotlib_pandas_or_widgets():
     code = ("import sys, helpers, helpers.figures, helpers.money, helpers.opinion, helpers.alliance_network; "
-            "print(any(m in sys.modules for m in ('matplotlib', 'ipywidgets')))")
+            "print(any(m in sys.modules for m in ('matplotlib', 'pandas', 'ipywidgets', 'jinja2')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

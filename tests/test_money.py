@@ -54,10 +54,11 @@ def test_explorer_year_table_is_a_fold_that_survives_slider_moves():
     assert "<thead>" in table and 'class="col_heading' in table and "Amount (billion won)" in table
     assert "Amount (million USD at 1,300 won per dollar)" in table
     assert "padding" in table  # headers no longer run together
-    # one row per year, with the dollar amount at the new rate
-    df = money.sma_in_usd(1300)
-    assert table.count("<tr>") == len(df) + 1
-    assert f"{df['amount_usd_m'].iloc[-1]:,.0f}" in table
+    # one row per year, with the dollar amount at the new rate (billion won x 1,000 / 1,300)
+    rows = sorted(_rows("sma_cost_sharing"), key=lambda r: int(r["year"]))
+    assert table.count("<tr>") == len(rows) + 1
+    for r in rows:
+        assert f">{float(r['amount_krw_bn']) * 1000 / 1300:,.0f}<" in table, r["year"]
 
 
 def test_explorer_texts_never_contain_a_dollar_sign():
@@ -195,3 +196,32 @@ def test_host_support_names_japans_agreements():
     japan = t[t["country"] == "Japan"]
     assert set(japan["agreement"]) == {"Special Agreement", "Special Agreement (one-year extension)"}
     assert "agreed" not in set(t["agreement"])
+
+
+# ------------------------------------------------ looking claims up by their wording
+
+
+def test_article_claims_about_finds_every_quote_with_the_words_in_dataset_order():
+    # In datasets/article_claims.csv "base" occurs in the quotes of ac15 ("air-land-sea base complex"),
+    # ac16 ("the largest American base"), ac24 ("the new base") and ac25 ("The base is"), and no other.
+    df = money.article_claims_about("base")
+    assert list(df.columns) == ["item", "claim_id", "quote", "verdict", "correction", "evidence", "source"]
+    assert list(df["claim_id"]) == ["ac15", "ac16", "ac24", "ac25"]
+    assert list(df["item"]) == [1, 2, 3, 4]
+    assert list(df["verdict"]) == ["imprecise", "typo", "correct", "correct"]
+    by_id = {r["claim_id"]: r for r in _rows("article_claims")}
+    for r in df.itertuples():
+        assert (r.quote, r.correction, r.evidence, r.source) == tuple(
+            by_id[r.claim_id][c] for c in ("quote", "correction", "evidence", "source"))
+
+
+def test_article_claims_about_ignores_case_and_reads_the_words_literally():
+    assert list(money.article_claims_about("BASE")["claim_id"]) == ["ac15", "ac16", "ac24", "ac25"]
+    # brackets and a dollar sign are text here, not a pattern (as a pattern, "$" would end the match)
+    assert list(money.article_claims_about("($894 million)")["claim_id"]) == ["ac27"]
+    assert list(money.article_claims_about("Washington reportedly demands")["claim_id"]) == ["ac27"]
+
+
+def test_article_claims_about_words_not_in_the_article_is_a_plain_message():
+    with pytest.raises(ChartError, match="No quote in the article_claims dataset contains 'submarine'"):
+        money.article_claims_about("submarine")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import math
 import re
 from pathlib import Path
 
@@ -15,10 +14,13 @@ ROWS = list(csv.DictReader(open(Path(__file__).parents[1] / "datasets" / "opinio
 
 
 def test_margin_for_a_change_is_about_root_two_times_one_samples():
-    one = opinion.margin_of_error(50, 1000)
-    assert opinion.margin_of_change(50, 1000) == pytest.approx(math.sqrt(2) * one)
-    assert round(opinion.margin_of_change(50, 1000), 1) == 4.4
-    assert opinion.margin_of_change(50, 1000, 50, 4000) < opinion.margin_of_change(50, 1000)
+    # one sample of 1,000 near 50%: 196 x sqrt(0.25 / 1000) = 196 x 0.0158114 = 3.0990 points;
+    # two such samples: sqrt(3.0990^2 + 3.0990^2) = 3.0990 x 1.41421 = 4.3827 points
+    assert opinion.margin_of_change(50, 1000) == pytest.approx(4.3827, abs=1e-4)
+    # 1,000 and 4,000: sqrt(3.0990^2 + 1.5495^2) = sqrt(9.6038 + 2.4010) = 3.4648 points
+    assert opinion.margin_of_change(50, 1000, 50, 4000) == pytest.approx(3.4648, abs=1e-4)
+    # near 20% and 50%: 196 x sqrt(0.16 / 1000) = 2.4792; sqrt(2.4792^2 + 3.0990^2) = 3.9687
+    assert opinion.margin_of_change(20, 1000, 50, 1000) == pytest.approx(3.9687, abs=1e-4)
 
 
 @pytest.mark.parametrize("before, after, words", [
@@ -106,3 +108,34 @@ def test_cabinet_office_points_are_reported_values_with_fieldwork():
     by_year = {int(r["year"]): float(r["value_pct"]) for r in office if r["obs_id"] != "cabinet_office_2016_01"}
     assert by_year[2019] == 26.7 and by_year[2023] == 52.8 and by_year[2024] == 56.3
     assert all(r["comparable"] == ("true" if int(r["year"]) < 2020 else "false") for r in office)
+
+
+def test_margin_of_error_table_holds_the_hand_computed_margins():
+    # margin of one result = 100 x 1.96 x sqrt(p(1 - p) / n) points; of a change between two
+    # samples of n each = sqrt(2) x that. Worked by hand, rounded to 0.1 point:
+    #   n=250:  p=.5 196 x sqrt(.25/250)  = 196 x .031623 = 6.198 -> 6.2; p=.2 196 x .025298 = 4.958 -> 5.0;
+    #           change 6.198 x 1.41421 = 8.765 -> 8.8
+    #   n=500:  196 x .022361 = 4.383 -> 4.4; 196 x .017889 = 3.506 -> 3.5; 4.383 x 1.41421 = 6.198 -> 6.2
+    #   n=1000: 196 x .015811 = 3.099 -> 3.1 (the lesson's "about 3 points"); 196 x .012649 = 2.479 -> 2.5;
+    #           3.099 x 1.41421 = 4.383 -> 4.4
+    #   n=2000: 196 x .011180 = 2.191 -> 2.2; 196 x .008944 = 1.753 -> 1.8; 2.191 x 1.41421 = 3.099 -> 3.1
+    #   n=4000: 196 x .007906 = 1.550 (1.5495) -> 1.5; 196 x .006325 = 1.240 -> 1.2; 1.5495 x 1.41421 = 2.191 -> 2.2
+    table = opinion.margin_of_error_table()
+    assert list(table.columns) == ["People in each sample", "One result near 50% (± points)",
+                                   "One result near 20% (± points)",
+                                   "Change between two samples, near 50% (± points)"]
+    assert table.values.tolist() == [
+        [250, 6.2, 5.0, 8.8],
+        [500, 4.4, 3.5, 6.2],
+        [1000, 3.1, 2.5, 4.4],
+        [2000, 2.2, 1.8, 3.1],
+        [4000, 1.5, 1.2, 2.2],
+    ]
+
+
+def test_margin_of_error_table_follows_its_arguments():
+    # n=100, p=.3: 196 x sqrt(.21/100) = 196 x .045826 = 8.982 -> 9.0; change near 30%: 8.982 x 1.41421 = 12.702 -> 12.7
+    table = opinion.margin_of_error_table(sample_sizes=(100,), shares=(30.0,))
+    assert list(table.columns) == ["People in each sample", "One result near 30% (± points)",
+                                   "Change between two samples, near 30% (± points)"]
+    assert table.values.tolist() == [[100, 9.0, 12.7]]
