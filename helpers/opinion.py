@@ -129,7 +129,6 @@ def opinion_events(lesson="07"):
     to mark another event on the chart, add the lesson number to that row.
     """
     from helpers.data import load_dataset
-
     from helpers.timeline import filter_events
 
     return filter_events(load_dataset("events"), lessons=lesson)

@@ -12,8 +12,8 @@ import pytest
 
 import helpers
 from helpers import alliance_network, money, opinion
-from helpers.figures import ChartError
 from helpers.errors import CourseError
+from helpers.figures import ChartError
 
 
 def _rows(name):

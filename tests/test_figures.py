@@ -6,7 +6,7 @@ import re
 import pytest
 
 from helpers import alliance_network, figures, money, opinion, threats
-from helpers.data import cite, citation
+from helpers.data import citation, cite
 
 CHARTS = {
     "sma_chart": lambda: money.sma_chart(),
@@ -44,7 +44,9 @@ def test_the_source_line_is_each_datasets_citation_in_the_course_style(chart):
 
 
 def test_the_source_line_is_readable_and_wraps_between_words(chart):
-    for style in re.findall(r'<p [^>]*style="([^"]*)"', _caption(chart.to_html())):
+    styles = re.findall(r'<p [^>]*style="([^"]*)"', _caption(chart.to_html()))
+    assert len(styles) == len(chart.datasets)
+    for style in styles:
         rules = dict(rule.split(":", 1) for rule in style.split(";") if rule)
         size = float(rules["font-size"].removesuffix("em"))
         assert 0.8 <= size <= 1.0, f"source line at {size}em: too small to read"

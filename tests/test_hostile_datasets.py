@@ -95,8 +95,19 @@ def _html(obj) -> tuple[list[str], list[str]]:
 
 
 def _calls():
-    from helpers import (alliance_network, comparison, display, factcheck, maps, models, money, opinion,
-                         positions, threats, timeline)
+    from helpers import (
+        alliance_network,
+        comparison,
+        display,
+        factcheck,
+        maps,
+        models,
+        money,
+        opinion,
+        positions,
+        threats,
+        timeline,
+    )
     from helpers.data import load_dataset
 
     calls = {
