@@ -6,7 +6,10 @@ folium or ipywidgets. Each submodule imports what it needs:
 - ``helpers.data``      load the course datasets and cite them
 - ``helpers.geo``       geodesic distances, circles and coordinate formats
 - ``helpers.maps``      folium maps built from the datasets
-- ``helpers.charts``    matplotlib charts and chart widgets
+- ``helpers.figures``  the course figure: a chart with its alt text and source line
+- ``helpers.alliance_network`` who is allied with whom: diagram and table (lesson 01)
+- ``helpers.money``    cost sharing, the article's figures, burden sharing, releases (lesson 05)
+- ``helpers.opinion``  the opinion surveys, margins of error, their chart (lesson 07)
 - ``helpers.timeline``  the interactive timeline over the events dataset
 - ``helpers.positions`` each government's position, side by side
 - ``helpers.models``    the alliance-theory model of the theory lab

@@ -223,7 +223,7 @@ def responses(groups=None, start=None, end=None):
 
 def threat_chart(start=2006, end=None, groups=("together", "Seoul", "Tokyo")):
     """Return a bar chart of missiles per year with nuclear tests and response events marked."""
-    from helpers.charts import _finish, _new_figure
+    from helpers.figures import finish as _finish, new_figure as _new_figure
 
     df = tests_by_year(start, end)
     first, last = int(df["year"].min()), int(df["year"].max())

@@ -32,7 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
-SUBMODULES = ["course", "data", "geo", "maps", "charts", "timeline", "positions", "models", "factcheck", "quiz"]
+SUBMODULES = ["course", "data", "geo", "maps", "figures", "money", "opinion", "alliance_network", "timeline",
+              "positions", "models", "factcheck", "quiz"]
 MAPS = ["islets_map", "disputes_map", "forces_map", "overview_map"]
 
 BUDGETS = {

@@ -41,17 +41,17 @@ def _question(lesson, qid):
 
 
 def test_bank_05_dollar_conversion_is_the_helpers_figure():
-    from helpers import charts
+    from helpers import money
 
     q = _question("05", "cost-usd-at-rate")
-    table = charts.sma_in_usd(1200)
+    table = money.sma_in_usd(1200)
     value = float(table.loc[table["year"] == 2019, "amount_usd_m"].iloc[0])  # 1,038.9 bn won x 1,000 / 1,200
     assert abs(q["answer"] - value) <= q["tolerance"] / 10, (q["answer"], value)
 
 
 def test_bank_07_margin_of_error_is_the_helpers_figure():
-    from helpers import charts
+    from helpers import opinion
 
     q = _question("07", "opinion-moe-1000")
-    value = charts.margin_of_error(50, 1000)  # 1.96 x sqrt(0.25 / 1000) x 100 = 3.099
+    value = opinion.margin_of_error(50, 1000)  # 1.96 x sqrt(0.25 / 1000) x 100 = 3.099
     assert round(value, 1) == q["answer"], (q["answer"], value)

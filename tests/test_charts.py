@@ -1,4 +1,5 @@
-"""helpers.charts: the numbers come from the datasets, the charts are labelled, the widgets react."""
+"""The course's charts (helpers.money, helpers.opinion, helpers.alliance_network): the numbers come from
+the datasets, the charts are labelled, the widgets react."""
 from __future__ import annotations
 
 import csv
@@ -10,9 +11,9 @@ import sys
 import pytest
 
 import helpers
-from helpers import charts
-from helpers.charts import ChartError
+from helpers import alliance_network, money, opinion
 from helpers.errors import CourseError
+from helpers.figures import ChartError
 
 
 def _rows(name):
@@ -26,21 +27,23 @@ def _rows(name):
 @pytest.mark.parametrize("rate", [950, 1118.57, 1400])
 def test_sma_in_usd_is_krw_over_rate_for_every_row(rate):
     raw = {int(r["year"]): float(r["amount_krw_bn"]) for r in _rows("sma_cost_sharing")}
-    df = charts.sma_in_usd(rate)
+    df = money.sma_in_usd(rate)
     assert sorted(df["year"].astype(int)) == sorted(raw)
     for year, usd in zip(df["year"].astype(int), df["amount_usd_m"]):
         assert usd == pytest.approx(raw[year] * 1e9 / rate / 1e6)
 
 
-def test_doubling_the_rate_halves_every_dollar_amount():
-    a, b = charts.sma_in_usd(1000), charts.sma_in_usd(2000)
-    assert list(a["amount_usd_m"] / b["amount_usd_m"]) == pytest.approx([2.0] * len(a))
+def test_at_1000_won_per_dollar_million_dollars_equal_billion_won():
+    # x billion won = x * 1e9 won; at 1,000 won per dollar that is x * 1e6 dollars = x million
+    raw = {int(r["year"]): float(r["amount_krw_bn"]) for r in _rows("sma_cost_sharing")}
+    df = money.sma_in_usd(1000)
+    assert dict(zip(df["year"].astype(int), df["amount_usd_m"])) == pytest.approx(raw)
 
 
 @pytest.mark.parametrize("bad", [0, -5, float("nan"), "lots", None, True])
 def test_bad_exchange_rates_raise_a_course_error(bad):
     with pytest.raises(ChartError) as info:
-        charts.sma_in_usd(bad)
+        money.sma_in_usd(bad)
     assert isinstance(info.value, CourseError)
     assert "won per US dollar" in str(info.value)
 
@@ -49,27 +52,31 @@ def test_article_rate_is_one_trillion_won_over_894_million_dollars():
     quote = next(r["quote"] for r in _rows("article_claims") if "trillion" in r["quote"])
     krw = float(re.search(r"KRW\s?(\d+) trillion", quote).group(1)) * 1e12
     usd = float(re.search(r"\(\$(\d+) million\)", quote).group(1)) * 1e6
-    assert charts.article_rate() == pytest.approx(krw / usd)
+    assert money.article_rate() == pytest.approx(krw / usd)
 
 
 def test_money_in_text_reads_units():
-    assert charts.money_in_text("a budget of $42 million and KRW1 trillion ($894 million)") == [
+    assert money.money_in_text("a budget of $42 million and KRW1 trillion ($894 million)") == [
         ("USD", 42e6), ("KRW", 1e12), ("USD", 894e6)]
-    assert charts.money_in_text("no money here") == []
+    assert money.money_in_text("no money here") == []
 
 
 def test_budget_check_finds_the_factor_of_about_a_thousand():
     budget = next(float(r["budget_krw_tn"]) for r in _rows("defence_budgets") if r["year"] == "2019")
     quote = next(r["quote"] for r in _rows("article_claims") if "defence budget" in r["quote"])
     claimed = float(re.search(r"\$(\d+) million", quote).group(1)) * 1e6
-    c = charts.budget_check()
+    rate_quote = next(r["quote"] for r in _rows("article_claims") if "trillion" in r["quote"])
+    rate = (float(re.search(r"KRW\s?(\d+) trillion", rate_quote).group(1)) * 1e12
+            / (float(re.search(r"\(\$(\d+) million\)", rate_quote).group(1)) * 1e6))
+    c = money.budget_check()
     assert c["budget_krw_tn"] == pytest.approx(budget)
-    expected_usd = budget * 1e12 / charts.article_rate()
+    assert c["krw_per_usd"] == pytest.approx(rate)
+    expected_usd = budget * 1e12 / rate
     assert c["budget_usd_bn"] == pytest.approx(expected_usd / 1e9)
     assert c["ratio"] == pytest.approx(expected_usd / claimed)
     assert 900 < c["ratio"] < 1100
     assert round(c["orders_of_magnitude"]) == 3
-    text = charts.budget_check_text()
+    text = money.budget_check_text()
     assert f"{round(c['ratio']):,}" in text and "USD 42 million" in text
     assert "$" not in text  # JupyterLab typesets text between two dollar signs as maths
 
@@ -77,7 +84,7 @@ def test_budget_check_finds_the_factor_of_about_a_thousand():
 def test_budget_check_rejects_a_year_without_a_budget():
     years = [int(r["year"]) for r in _rows("defence_budgets")]
     with pytest.raises(ChartError, match="Choose a year from"):
-        charts.budget_check(max(years) + 5)
+        money.budget_check(max(years) + 5)
 
 
 def test_host_support_per_troop_uses_the_latest_troop_figure():
@@ -85,7 +92,7 @@ def test_host_support_per_troop_uses_the_latest_troop_figure():
     latest = {}
     for r in sorted(troops, key=lambda r: r["as_of"]):
         latest[r["iso3"]] = int(r["troops"])
-    df = charts.host_support_table()
+    df = money.host_support_table()
     japan = df[df["country"] == "Japan"].iloc[0]
     hns = _rows("japan_hns")[0]
     assert japan["per_troop_m"] == pytest.approx(float(hns["per_year_jpy_bn"]) * 1000 / latest["JPN"])
@@ -104,7 +111,7 @@ def _milex(iso, year, measure, release):
 
 
 def test_burden_sharing_gdp_is_spending_over_share():
-    t = charts.burden_sharing_table("sipri_2024", 2019)
+    t = money.burden_sharing_table("sipri_2024", 2019)
     assert set(t["release"]) == {"sipri_2024"}
     assert set(t["year"]) == {2019}
     for r in t.itertuples():
@@ -117,12 +124,12 @@ def test_burden_sharing_gdp_is_spending_over_share():
 
 
 def test_release_filter_returns_only_that_release():
-    t = charts.burden_sharing_table("sipri_2025", 2019)
+    t = money.burden_sharing_table("sipri_2025", 2019)
     assert set(t["release"]) == {"sipri_2025"}
     for r in t.itertuples():
         assert r.share_gdp_pct == pytest.approx(_milex(r.iso3, 2019, "pct_gdp", "sipri_2025"))
     # Korea's share differs between the releases: the table must not silently mix them
-    old = charts.burden_sharing_table("sipri_2024", 2019).set_index("iso3")
+    old = money.burden_sharing_table("sipri_2024", 2019).set_index("iso3")
     assert t.set_index("iso3").loc["KOR", "share_gdp_pct"] != pytest.approx(old.loc["KOR", "share_gdp_pct"])
 
 
@@ -132,7 +139,7 @@ def test_allies_come_from_the_alliances_dataset():
         parties = r["parties"].split(";")
         if r["kind"] == "defence_treaty" and "USA" in parties:
             allies.update(p for p in parties if re.fullmatch(r"[A-Z]{3}", p))
-    t = charts.burden_sharing_table()
+    t = money.burden_sharing_table()
     assert set(t.loc[t["us_ally"], "iso3"]) == allies & set(t["iso3"])
     assert not t.set_index("iso3").loc[["CHN", "RUS"], "us_ally"].any()
 
@@ -151,29 +158,29 @@ def _spearman(x, y):
 
 @pytest.mark.parametrize("allies_only", [False, True])
 def test_rank_correlation_matches_the_textbook_formula(allies_only):
-    t = charts.burden_sharing_table()
+    t = money.burden_sharing_table()
     part = t[t["us_ally"]] if allies_only else t
     expected = _spearman(list(part["gdp_usd_bn"]), list(part["share_gdp_pct"]))
-    assert charts.rank_correlation(t, allies_only=allies_only) == pytest.approx(expected)
+    assert money.rank_correlation(t, allies_only=allies_only) == pytest.approx(expected)
 
 
 def test_rank_correlation_needs_three_countries():
-    t = charts.burden_sharing_table().head(2)
+    t = money.burden_sharing_table().head(2)
     with pytest.raises(ChartError, match="at least three"):
-        charts.rank_correlation(t)
+        money.rank_correlation(t)
 
 
 def test_unknown_release_and_missing_year_are_course_errors():
     with pytest.raises(ChartError, match="sipri_2024"):
-        charts.burden_sharing_table("sipri_1999", 2019)
+        money.burden_sharing_table("sipri_1999", 2019)
     with pytest.raises(ChartError, match="Choose a year from"):
-        charts.burden_sharing_table("worldbank_2018", 2019)  # that vintage stops earlier
+        money.burden_sharing_table("worldbank_2018", 2019)  # that vintage stops earlier
     with pytest.raises(ChartError, match="country code"):
-        charts.release_comparison("XXX")
+        money.release_comparison("XXX")
 
 
 def test_release_comparison_shows_korea_differs_by_a_tenth_to_a_fifth_of_a_point():
-    t = charts.release_comparison("KOR")
+    t = money.release_comparison("KOR")
     assert list(t.columns) == ["year", "sipri_2024", "sipri_2025", "difference_pp"]
     for r in t.itertuples():
         a = _milex("KOR", r.year, "pct_gdp", "sipri_2024")
@@ -181,7 +188,7 @@ def test_release_comparison_shows_korea_differs_by_a_tenth_to_a_fifth_of_a_point
         assert (r.sipri_2024, r.sipri_2025) == pytest.approx((a, b))
         assert r.difference_pp == pytest.approx(abs(a - b), abs=1e-3)
     assert t["difference_pp"].between(0.09, 0.25).all()
-    usa = charts.release_comparison("USA", years=[2019])
+    usa = money.release_comparison("USA", years=[2019])
     assert usa["difference_pp"].iloc[0] < 0.05
 
 
@@ -189,7 +196,7 @@ def test_release_comparison_shows_korea_differs_by_a_tenth_to_a_fifth_of_a_point
 
 
 def test_opinion_window_prints_the_dataset_values():
-    text = charts.opinion_window_text()
+    text = opinion.opinion_window_text()
     wanted = [r for r in _rows("opinion") if 2018 <= int(r["year"]) <= 2020]
     assert wanted
     for r in wanted:
@@ -198,49 +205,50 @@ def test_opinion_window_prints_the_dataset_values():
 
 
 def test_opinion_table_filters_series_and_years():
-    name = charts.opinion_series()[1]
-    t = charts.opinion_table(name, 2016, 2021)
+    name = opinion.opinion_series()[1]
+    t = opinion.opinion_table(name, 2016, 2021)
     assert set(t["series"]) == {name}
     assert t["year"].between(2016, 2021).all()
     with pytest.raises(ChartError, match="Choose one of"):
-        charts.opinion_table("Gallup: everyone")
+        opinion.opinion_table("Gallup: everyone")
     with pytest.raises(ChartError, match="outside the opinion data"):
-        charts.opinion_table(start=1900)
+        opinion.opinion_table(start=1900)
     with pytest.raises(ChartError, match="Swap them"):
-        charts.opinion_table(start=2022, end=2015)
+        opinion.opinion_table(start=2022, end=2015)
 
 
 def test_method_changes_break_the_line():
-    t = charts.opinion_table("Cabinet Office: Japanese views of South Korea (feel affinity)")
-    segs = charts._segments(t)
-    methods = [{charts._method_family(r.method) for r in seg} for seg in segs]
+    t = opinion.opinion_table("Cabinet Office: Japanese views of South Korea (feel affinity)")
+    segs = opinion._segments(t)
+    methods = [{opinion._method_family(r.method) for r in seg} for seg in segs]
     assert len(segs) >= 2
     assert all(len(m) == 1 for m in methods)
     assert methods[0] != methods[-1]
 
 
 def test_margin_of_error_textbook_values():
-    assert charts.margin_of_error(50, 1000) == pytest.approx(100 * 1.96 * math.sqrt(0.25 / 1000))
-    assert charts.margin_of_error(50, 4000) == pytest.approx(charts.margin_of_error(50, 1000) / 2)
+    assert opinion.margin_of_error(50, 1000) == pytest.approx(100 * 1.96 * math.sqrt(0.25 / 1000))
+    # 100 x 1.96 x sqrt(0.5 x 0.5 / 4000) = 196 x 0.0079057 = 1.5495 points
+    assert opinion.margin_of_error(50, 4000) == pytest.approx(1.5495, abs=1e-4)
     with pytest.raises(ChartError):
-        charts.margin_of_error(50, 0)
+        opinion.margin_of_error(50, 0)
 
 
 # ------------------------------------------------------------------ every chart
 
 
 CHARTS = [
-    lambda: charts.sma_chart(),
-    lambda: charts.sma_chart(1300),
-    lambda: charts.burden_sharing_chart(),
-    lambda: charts.burden_sharing_chart("sipri_2025", 2023),
-    lambda: charts.release_chart(),
-    lambda: charts.opinion_chart(),
-    lambda: charts.opinion_chart(event_ids=[]),
+    lambda: money.sma_chart(),
+    lambda: money.sma_chart(1300),
+    lambda: money.burden_sharing_chart(),
+    lambda: money.burden_sharing_chart("sipri_2025", 2023),
+    lambda: money.release_chart(),
+    lambda: opinion.opinion_chart(),
+    lambda: opinion.opinion_chart(event_ids=[]),
 ]
 
 
-@pytest.mark.parametrize("make", [*CHARTS, lambda: charts.alliance_diagram()])
+@pytest.mark.parametrize("make", [*CHARTS, lambda: alliance_network.alliance_diagram()])
 def test_no_chart_text_is_typeset_as_maths(make):
     """Two '$' in one label make matplotlib typeset the text between them as maths
     ('US$ at 1,120 won per $' came out as italic 'USat1,120wonper')."""
@@ -254,7 +262,7 @@ def test_no_chart_text_is_typeset_as_maths(make):
             assert len(re.findall(r"(?<!\\)\$", raw)) < 2, f"maths markup in chart text: {raw!r}"
 
 
-@pytest.mark.parametrize("make", [*CHARTS, lambda: charts.sma_chart(1120)])
+@pytest.mark.parametrize("make", [*CHARTS, lambda: money.sma_chart(1120)])
 def test_no_chart_label_is_cut_off_at_the_figure_edge(make):
     """An axis label longer than its axis runs off the figure (the exchange-rate chart's
     y label lost its first and last words). Every title and axis label must fit inside."""
@@ -318,32 +326,34 @@ def test_every_chart_has_title_labels_alt_text_and_citation(make):
 
 
 def test_opinion_chart_marks_the_chosen_events_in_its_alt_text():
-    fig = charts.opinion_chart(event_ids=["ev2019_54"])
+    fig = opinion.opinion_chart(event_ids=["ev2019_54"])
     assert "export controls" in fig.alt_text.lower()
     assert "Comfort-women" not in fig.alt_text
     with pytest.raises(ChartError, match="event_id"):
-        charts.opinion_chart(event_ids=["no_such_event"])
+        opinion.opinion_chart(event_ids=["no_such_event"])
 
 
 # ------------------------------------------------------------------ the widgets
 
 
 def test_cost_sharing_explorer_slider_changes_the_numbers():
-    exp = charts.cost_sharing_explorer()
+    exp = money.cost_sharing_explorer()
     start = exp.summary.value
     assert "won per US dollar" in start and exp.chart.value.startswith("<figure")
     rate = exp.slider.value
-    first_usd = charts.sma_in_usd(rate)["amount_usd_m"].iloc[0]
-    assert f"USD {first_usd:,.0f} million" in start
+    rows = sorted(_rows("sma_cost_sharing"), key=lambda r: int(r["year"]))
+    first_krw_bn = float(rows[0]["amount_krw_bn"])
+    # billion won x 1,000 = million won; / won per dollar = million dollars
+    assert f"USD {first_krw_bn * 1000 / rate:,.0f} million" in start
     exp.slider.value = exp.slider.max
     after = exp.summary.value
     assert after != start
-    assert f"USD {charts.sma_in_usd(exp.slider.max)['amount_usd_m'].iloc[0]:,.0f} million" in after
+    assert f"USD {first_krw_bn * 1000 / exp.slider.max:,.0f} million" in after
     assert f"{exp.slider.max:,}" in exp.chart.value  # the rate appears in the alt text / label
 
 
 def test_cost_sharing_explorer_shows_a_plain_message_for_a_bad_rate():
-    exp = charts.cost_sharing_explorer()
+    exp = money.cost_sharing_explorer()
     exp.slider.min = 0
     exp.slider.value = 0
     assert "more than zero" in exp.summary.value
@@ -351,12 +361,12 @@ def test_cost_sharing_explorer_shows_a_plain_message_for_a_bad_rate():
 
 
 def test_opinion_explorer_checkboxes_and_range_redraw():
-    exp = charts.opinion_explorer()
-    assert len(exp.series_boxes) == len(charts.opinion_series())
+    exp = opinion.opinion_explorer()
+    assert len(exp.series_boxes) == len(opinion.opinion_series())
     full = exp.summary.value
     exp.series_boxes[0].value = False
     assert exp.summary.value != full
-    assert charts.opinion_series()[0] not in exp.summary.value
+    assert opinion.opinion_series()[0] not in exp.summary.value
     for box in exp.series_boxes:
         box.value = False
     assert "Tick at least one" in exp.summary.value and exp.chart.value == ""
@@ -369,13 +379,13 @@ def test_opinion_explorer_checkboxes_and_range_redraw():
 
 
 def test_explorers_have_a_static_fallback():
-    bundle = charts.cost_sharing_explorer()._repr_mimebundle_()
+    bundle = money.cost_sharing_explorer()._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert "<figure" in bundle["text/html"] and "won per" in bundle["text/plain"]
 
 
-def test_importing_charts_does_not_import_matplotlib_or_widgets():
-    code = ("import sys, helpers, helpers.charts; "
-            "print(any(m in sys.modules for m in ('matplotlib', 'ipywidgets')))")
+def test_importing_the_chart_modules_does_not_import_matplotlib_pandas_or_widgets():
+    code = ("import sys, helpers, helpers.figures, helpers.money, helpers.opinion, helpers.alliance_network; "
+            "print(any(m in sys.modules for m in ('matplotlib', 'pandas', 'ipywidgets', 'jinja2')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -9,8 +9,7 @@ import sys
 from helpers import environment
 
 CODE = (
-    "import helpers, os; from helpers import charts; "
-    "charts.CourseFigure if hasattr(charts, 'CourseFigure') else None; "
+    "import helpers, os; from helpers import figures; figures.course_figure_class(); "
     "import matplotlib; matplotlib.get_cachedir(); print(os.environ.get('MPLCONFIGDIR', ''))"
 )
 

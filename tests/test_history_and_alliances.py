@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers import charts, positions
+from helpers import alliance_network, positions
 from helpers.data import load_dataset
 
 HISTORY_TOPICS = ["claims_1965", "comfort_women_2015", "forced_labour_rulings", "textbooks_yasukuni"]
@@ -51,12 +51,12 @@ def test_lesson_02_events_are_sorted_and_named_for_their_strand():
 
 
 def test_each_defence_treaty_is_labelled_with_its_own_obligation():
-    links = charts.alliance_links(2019).set_index("name")
+    links = alliance_network.alliance_links(2019).set_index("name")
     japan = links.loc["Treaty of Mutual Cooperation and Security between Japan and the United States", "description"]
     korea = links.loc["Mutual Defense Treaty between the United States and the Republic of Korea", "description"]
     assert "territory under Japan's administration" in japan and "not the US homeland" in japan
     assert "constitutional processes" in korea and "Pacific area" in korea
     assert "promise to act if the other is attacked" not in " ".join(links["description"])
-    early = charts.alliance_links(1955).set_index("name")
+    early = alliance_network.alliance_links(1955).set_index("name")
     assert "no explicit US duty to defend Japan" in early.loc["Security Treaty between the United States and Japan", "description"]
-    assert "Art. V" in charts.alliance_diagram(2019).alt_text
+    assert "Art. V" in alliance_network.alliance_diagram(2019).alt_text

@@ -95,7 +95,19 @@ def _html(obj) -> tuple[list[str], list[str]]:
 
 
 def _calls():
-    from helpers import charts, comparison, display, factcheck, maps, models, positions, threats, timeline
+    from helpers import (
+        alliance_network,
+        comparison,
+        display,
+        factcheck,
+        maps,
+        models,
+        money,
+        opinion,
+        positions,
+        threats,
+        timeline,
+    )
     from helpers.data import load_dataset
 
     calls = {
@@ -107,10 +119,10 @@ def _calls():
         "timeline": lambda: timeline.timeline(),
         "claim_checker": lambda: factcheck.claim_checker(save=False),
         "claim_spotter": lambda: factcheck.claim_spotter(),
-        "money_view": lambda: charts.money_view(charts.sma_table()),
-        "host_support": lambda: display.table(charts.host_support_table()),
-        "opinion_overview": lambda: charts.opinion_overview(),
-        "alliance_diagram": lambda: charts.alliance_diagram(),
+        "money_view": lambda: money.money_view(money.sma_table()),
+        "host_support": lambda: display.table(money.host_support_table()),
+        "opinion_overview": lambda: opinion.opinion_overview(),
+        "alliance_diagram": lambda: alliance_network.alliance_diagram(),
         "episode_timeline": lambda: models.episode_timeline(),
         "hypothesis_table": lambda: display.table(models.hypothesis_table()),
         "then_and_now": lambda: comparison.show_then_and_now(),

@@ -47,7 +47,9 @@ def test_every_control_is_labelled(view):
             assert b.description and b.tooltip
         controls = [qv.radio, qv.text, *qv.checkboxes, *qv.dropdowns]
         for c in filter(None, controls):
-            assert c.description and (c.tooltip or c.description)
+            # a visible label, and a tooltip saying which question (or which position) it answers
+            assert c.description.strip(), c
+            assert re.search(r"question \d+|position \d+ of \d+", c.tooltip or ""), (c.description, c.tooltip)
     assert [qv.q["type"] for qv in view.questions] == ["single", "multiple", "numeric", "ordering"]
 
 

@@ -2,7 +2,7 @@
 import json
 from pathlib import Path
 
-from helpers import charts
+from helpers import alliance_network
 from helpers.data import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -14,7 +14,7 @@ def _lesson_text(name):
 
 
 def test_both_defence_treaties_carry_their_constitutional_qualifier():
-    links = charts.alliance_links(2019).set_index("name")
+    links = alliance_network.alliance_links(2019).set_index("name")
     japan = links.loc["Treaty of Mutual Cooperation and Security between Japan and the United States", "description"]
     assert "constitutional provisions and processes" in japan
     text = _lesson_text("01_missing_side_of_the_triangle.ipynb")
