@@ -5,7 +5,7 @@ Three things for lesson 09, each on top of the course's shared machinery:
 - :func:`tests_by_year`, :func:`tests_summary` and :func:`tests_table` read ``nk_missile_tests``
   (:func:`nuclear_polls_table` shows ``nuclear_opinion`` the same way, with readable headers);
   :func:`threat_chart` draws the launches per year with the nuclear tests and the allies'
-  responses marked (a :class:`helpers.charts` figure with alt text and citation), and
+  responses marked (a :mod:`helpers.figures` figure with alt text and citation), and
   :func:`threat_explorer` puts a year range and a "who acted" choice in front of it.
 - :func:`responses` picks the ``events`` rows that are the allies' responses and codes
   who acted: both of them (with Washington), Seoul, or Tokyo. The coding is the course's
