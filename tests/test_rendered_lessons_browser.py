@@ -13,17 +13,21 @@ finished (see ``_typeset_barrier``). Two checks read that rendering:
   (no lesson means maths today).
 - ``test_no_internal_ids``: fails when the text a student reads (rendered markdown,
   outputs, image alt text, map frames; not code cells' input, which students read as
-  code, and not URLs or file names) shows an internal identifier: a snake_case id, tag
-  or column name from the datasets (``oki_dogo``, ``sipri_2024``, ``cost_sharing``,
-  ``amount_krw_bn``), a raw ISO3 list (``KOR;JPN;USA``) or padded text in brackets
-  (``(unstated      )``).
+  code, nor code the prose gives to run, such as ``show_positions("sea_name")``, and
+  not URLs or file names) shows an internal identifier: a snake_case row id, tag or
+  column name from the datasets or a quiz question id (``oki_dogo``, ``ev2019_57``,
+  ``sipri_2024``, ``cost_sharing``, ``amount_krw_bn``), a raw ISO3 list
+  (``KOR;JPN;USA``) or padded text in brackets (``(unstated      )``). Dataset and
+  scenario names (``us_troops``, ``gsomia_2019``) are not internal: students load them
+  by those names and lessons cite them as sources.
 
 ``test_checks_catch_a_planted_copy`` proves both checks bite: it copies lesson 00 into
 a temporary folder, adds "$5 and $6", a dataset id, an ISO3 list and padded text,
 serves that folder from its own JupyterLab and expects each to be reported (and an id
 that appears only in a code cell's input, or only in a URL, not to be).
 
-Each lesson is run once; both checks read the same snapshot. Waits are for conditions,
+Each lesson is run once; both checks read the same snapshot, which is saved with a
+screenshot in test-artifacts/browser/rendered/. Waits are for conditions,
 never for a fixed time. Without Chromium the tests skip, except under ``CI=true``,
 where they fail (conftest.py). Run a few lessons with ``-k``, e.g.
 ``pytest -n 0 tests/test_rendered_lessons_browser.py -k "00 or 05"``.
@@ -80,16 +84,17 @@ FILE_NAME = re.compile(r"[\w./-]*\.(?:csv|ya?ml|json|geojson|ipynb|md|py|txt|png
 def candidate_ids() -> frozenset[str]:
     """Snake_case ids, tags and column names from the datasets a student should not read.
 
-    From ``datasets/datapackage.json``: every resource name, every column name, and the
-    values of key columns (primary keys, ``*_id`` columns, foreign keys), of columns with
-    an ``enum`` constraint (tags such as ``cost_sharing``, ``sipri_2024``) and of the
-    ``lessons``/``countries``-style list columns; from the quiz banks and simulations, their ids.
-    Only snake_case words with an underscore count: plain words ("high", "Japan") are text.
+    From ``datasets/datapackage.json``: every column name, and the values of key columns
+    (primary keys, ``*_id`` columns, foreign keys) and of columns with an ``enum``
+    constraint (tags such as ``cost_sharing``, ``sipri_2024``); from the quiz banks,
+    their question ids. Only snake_case words with an underscore count: plain words
+    ("high", "Japan") are text. Left out: :func:`public_names`, the names a student
+    types (``load_dataset("us_troops")``, ``load_scenario("gsomia_2019")``) and reads
+    in ``datasets/``, which lessons cite as their sources.
     """
     package = json.loads((DATASETS / "datapackage.json").read_text(encoding="utf-8"))
     found: set[str] = set()
     for res in package["resources"]:
-        found.add(res["name"])
         schema = res.get("schema") or {}
         fields = schema.get("fields", [])
         keys = schema.get("primaryKey") or []
@@ -115,9 +120,16 @@ def candidate_ids() -> frozenset[str]:
     for bank in sorted((DATASETS / "quizzes").glob("*.yaml")):
         for q in (yaml.safe_load(bank.read_text(encoding="utf-8")) or {}).get("questions", []):
             found.add(str(q.get("id", "")).replace("-", "_"))
-    for scenario in sorted((DATASETS / "simulations").glob("*.yaml")):
-        found.add(str((yaml.safe_load(scenario.read_text(encoding="utf-8")) or {}).get("id", "")))
-    return frozenset(s for s in found if SNAKE.match(s))
+    return frozenset(s for s in found - public_names() if SNAKE.match(s))
+
+
+@lru_cache(maxsize=None)
+def public_names() -> frozenset[str]:
+    """Dataset names (``datasets/<name>.csv``) and simulation scenario names."""
+    package = json.loads((DATASETS / "datapackage.json").read_text(encoding="utf-8"))
+    names = {res["name"] for res in package["resources"]}
+    names |= {p.stem for p in (DATASETS / "simulations").glob("*.yaml")}
+    return frozenset(names)
 
 
 @lru_cache(maxsize=None)
@@ -126,16 +138,24 @@ def _id_pattern() -> re.Pattern:
     return re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
 
 
-def _readable(text: str) -> str:
-    """The text with URLs and file names blanked out (same length, so offsets still fit)."""
+BLANK = "\x00"  # neither a space nor a word character: blanking adds no padding, joins no words
+
+
+def _readable(text: str, code: list[str] = ()) -> str:
+    """The text with URLs, file names and the given code snippets blanked out (same
+    length, so offsets still fit)."""
+    for snippet in sorted(set(code), key=len, reverse=True):
+        if snippet:
+            text = text.replace(snippet, BLANK * len(snippet))
     for pattern in (URL, FILE_NAME):
-        text = pattern.sub(lambda m: " " * len(m.group()), text)
+        text = pattern.sub(lambda m: BLANK * len(m.group()), text)
     return text
 
 
-def internal_ids_in(text: str) -> list[tuple[str, str]]:
-    """(what, context) for every internal id, ISO3 list or padded bracket in ``text``."""
-    readable = _readable(text)
+def internal_ids_in(text: str, code: list[str] = ()) -> list[tuple[str, str]]:
+    """(what, context) for every internal id, ISO3 list or padded bracket in ``text``,
+    leaving out URLs, file names and the ``code`` snippets (code a student may run)."""
+    readable = _readable(text, code)
     hits = []
     for kind, pattern in (("dataset id", _id_pattern()), ("ISO3 list", ISO3_LIST), ("padded text", PADDED)):
         for m in pattern.finditer(readable):
@@ -177,7 +197,10 @@ SNAPSHOT_JS = """([selector, skipFrom]) => {
     const texts = [];
     if (kind === 'markdown') {
       const md = cell.querySelector('.jp-RenderedMarkdown, .jp-MarkdownOutput');
-      if (md) texts.push({where: 'markdown', text: readable(md)});
+      // code in the prose that a student may run: code blocks, and inline calls like `f("x")`
+      const code = md ? Array.from(md.querySelectorAll('pre, code'))
+        .filter(e => e.tagName === 'PRE' || /\\w\\(/.test(e.textContent)).map(e => e.textContent) : [];
+      if (md) texts.push({where: 'markdown', text: readable(md), code});
     } else {
       cell.querySelectorAll('.jp-OutputArea-output').forEach((out, k) => texts.push(
         {where: `output ${k + 1} (${out.getAttribute('data-mime-type') || 'widget'})`, text: readable(out)}));
@@ -270,7 +293,10 @@ def render_lesson(page, server, rel: str, shot: Path) -> dict:
         shot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(shot))
         _shutdown_kernel(server, rel)
-    return {"cells": cells, "maps": maps}
+    snapshot = {"cells": cells, "maps": maps}
+    # what was read, for a person (and for trying the checks again without a browser)
+    shot.with_suffix(".json").write_text(json.dumps(snapshot, ensure_ascii=False, indent=1), encoding="utf-8")
+    return snapshot
 
 
 # ---------------------------------------------------------------------------
@@ -290,10 +316,11 @@ def unintended_maths(snapshot: dict, meant: list[str] = ()) -> list[str]:
 
 def internal_ids(snapshot: dict, meant: list[str] = ()) -> list[str]:
     problems = []
-    places = [(c["index"], t["where"], t["text"], c["source"]) for c in snapshot["cells"] for t in c["texts"]]
-    places += [("map", f"map {k + 1}", text, "") for k, text in enumerate(snapshot["maps"])]
-    for index, where, text, source in places:
-        for what, context in internal_ids_in(text):
+    places = [(c["index"], t["where"], t["text"], t.get("code", []), c["source"])
+              for c in snapshot["cells"] for t in c["texts"]]
+    places += [("map", f"map {k + 1}", text, [], "") for k, text in enumerate(snapshot["maps"])]
+    for index, where, text, code, source in places:
+        for what, context in internal_ids_in(text, code):
             if any(repr(i) in what for i in meant):
                 continue
             problems.append(f"cell {index} ({where}): {what} in: {context!r}"
@@ -365,12 +392,16 @@ def test_id_rules():
     ids = candidate_ids()
     assert {"oki_dogo", "cost_sharing", "sipri_2024", "amount_krw_bn", "liancourt_rocks"} <= ids
     assert not any(" " in i or not i.islower() for i in ids)
+    assert {"us_troops", "sma_cost_sharing", "gsomia_2019"} <= public_names()
+    assert not ids & public_names()
     hit = lambda text: [w for w, _ in internal_ids_in(text)]  # noqa: E731
     assert hit("Dogo (oki_dogo) is the nearest") == ["dataset id 'oki_dogo'"]
     assert hit("countries: KOR;JPN;USA") == ["ISO3 list 'KOR;JPN;USA'"]
     assert hit("measure (unstated      )") == ["padded text '(unstated      )'"]
     assert hit("Oki Islands (Dōgo), US$300 million, SIPRI 2024 release, cost sharing, (about 5)") == []
     assert hit("see https://example.org/oki_dogo and datasets/sma_cost_sharing.csv") == []
+    assert hit("the `us_troops` dataset; (mofa.go.kr, 22 March 2023)") == []
+    assert [w for w, _ in internal_ids_in('run show_positions("cost_sharing") for Dōgo', ['show_positions("cost_sharing")'])] == []
     assert hit("USA, JPN and KOR") == []
 
 
