@@ -10,7 +10,10 @@ finished (see ``_typeset_barrier``). Two checks read that rendering:
   labels and descriptions, so "$5 and $6" becomes run-together italic maths. The test
   fails on every MathJax or KaTeX container (``mjx-container``, ``.MathJax``,
   ``.katex``) in markdown or outputs that the lesson does not list in ``MEANT_MATHS``
-  (no lesson means maths today).
+  (no lesson means maths today). Escaping does not help: JupyterLab typesets the text
+  between two ``\\$`` of one markdown run as well (jupyterlab/jupyterlab#8645, open),
+  and ``\\\\$`` shows a backslash on GitHub and in Jupyter Book. So prose writes "USD 300
+  million"; a single "US$" or ``\\$`` in a run of text (a quotation) is safe.
 - ``test_no_internal_ids``: fails when the text a student reads (rendered markdown,
   outputs, image alt text, map frames; not code cells' input, which students read as
   code, nor code the prose gives to run, such as ``show_positions("sea_name")``, and
@@ -57,11 +60,27 @@ DATASETS = ROOT / "datasets"
 
 #: Maths a lesson means to typeset: lesson stem -> the text of each formula as the
 #: typeset container reads it (its characters, spaces removed), e.g. ``"x2"`` for ``$x^2$``.
-#: No lesson means maths today; money is written "US$" (``US\\$`` in markdown) or "USD".
+#: No lesson means maths today; money in prose is written "USD 300 million".
 MEANT_MATHS: dict[str, list[str]] = {}
 
 #: Internal ids a lesson means to show, lesson stem -> ids (none today).
 MEANT_IDS: dict[str, list[str]] = {}
+
+#: Hits this test found in text that other files produce, reported to whoever owns them:
+#: lesson stem -> [(regex on the reported line, where it comes from)]. They show as xfail;
+#: an entry that no longer matches anything fails the test, so it goes once fixed.
+KNOWN_IDS: dict[str, list[tuple[str, str]]] = {
+    "03_the_islets": [
+        (r"^cell 9 \(output 1 \(application/vnd\.jupyter\.stdout\)\): padded text '\(not stated +\)'",
+         "lesson 03 code cell 9 pads the measure inside its brackets: f\"({measures[...]:<14})\""),
+    ],
+    "11_simulation_allies_at_the_brink": [
+        (r"^cell (5|13|19) \(output 1 \(application/vnd\.jupyter\.stdout\)\): dataset id "
+         r"'(ev\d{4}_\w+|gsomia_2019_0\d|export_controls_2019_0\d|forced_labour_rulings_0\d)'",
+         "helpers/simulation.py setting_text/brief_text/debrief_text print their source tags as row ids, "
+         "'[events ev2019_57; claims gsomia_2019_01]'"),
+    ],
+}
 
 # Typeset maths of every engine JupyterLab can use: MathJax 3 (JupyterLab 4), MathJax 2
 # (older front ends and extensions), KaTeX (jupyterlab-katex).
@@ -365,26 +384,32 @@ def _snapshot(snapshots, page, server, lesson: Path) -> dict:
     return snapshots[lesson.stem]
 
 
-def test_meant_lists_name_real_lessons():
+def test_meant_and_known_lists_name_real_lessons():
     stems = {p.stem for p in LESSONS}
-    assert set(MEANT_MATHS) <= stems and set(MEANT_IDS) <= stems
+    assert set(MEANT_MATHS) <= stems and set(MEANT_IDS) <= stems and set(KNOWN_IDS) <= stems
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_no_unintended_maths(page, server, snapshots, lesson):
     problems = unintended_maths(_snapshot(snapshots, page, server, lesson), MEANT_MATHS.get(lesson.stem, []))
     assert not problems, (
-        f"{lesson.name}: JupyterLab typesets text the lesson did not mean as maths (a pair of bare "
-        "'$'? write US\\$ in markdown, 'US$'/'USD' in outputs, or list it in MEANT_MATHS):\n  "
+        f"{lesson.name}: JupyterLab typesets text the lesson did not mean as maths (two '$' in one run "
+        "of text, escaped or not: write 'USD 300 million', or list the formula in MEANT_MATHS):\n  "
         + "\n  ".join(problems))
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
 def test_no_internal_ids(page, server, snapshots, lesson):
     problems = internal_ids(_snapshot(snapshots, page, server, lesson), MEANT_IDS.get(lesson.stem, []))
-    assert not problems, (
+    known = KNOWN_IDS.get(lesson.stem, [])
+    new = [p for p in problems if not any(re.search(pattern, p) for pattern, _ in known)]
+    assert not new, (
         f"{lesson.name}: the rendered lesson shows internal identifiers a student should not have "
-        "to read (write the name the data stands for):\n  " + "\n  ".join(problems))
+        "to read (write the name the data stands for):\n  " + "\n  ".join(new))
+    fixed = [where for pattern, where in known if not any(re.search(pattern, p) for p in problems)]
+    assert not fixed, f"{lesson.name}: fixed, so remove from KNOWN_IDS: {fixed}"
+    if known:
+        pytest.xfail(f"{len(problems)} known hit(s), reported to their owners: " + "; ".join(w for _, w in known))
 
 
 def test_id_rules():
