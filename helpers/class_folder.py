@@ -23,7 +23,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from helpers import _progress
+from helpers.quiz import store as _progress
 
 ENV_CLASS_DIR = "ALLIES_CLASS_DIR"
 ENV_HUB_USER = "JUPYTERHUB_USER"

@@ -43,8 +43,9 @@ from pathlib import Path
 
 import yaml
 
-from helpers import DATASETS_DIR, _progress, class_folder
+from helpers import DATASETS_DIR, class_folder
 from helpers.errors import CourseError
+from helpers.quiz import store as _progress
 
 SIM_DIR = DATASETS_DIR / "simulations"
 MEASURES = ("interests", "approval")

@@ -7,7 +7,8 @@ import multiprocessing
 
 import pytest
 
-from helpers import _progress, quiz
+from helpers import quiz
+from helpers.quiz import store
 
 
 
@@ -25,14 +26,14 @@ def _lines(path):
 
 def test_default_and_env_path(monkeypatch, tmp_path):
     monkeypatch.delenv("ALLIES_PROGRESS_FILE", raising=False)
-    assert _progress.progress_path().parts[-2:] == (".allies_at_odds", "progress.json")
+    assert store.progress_path().parts[-2:] == (".allies_at_odds", "progress.json")
     monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(tmp_path / "x.json"))
-    assert _progress.progress_path() == tmp_path / "x.json"
+    assert store.progress_path() == tmp_path / "x.json"
 
 
 def test_append_records_fields_and_counts_attempts(pfile):
     for answer in ("2018", "2019"):
-        rep = _progress.append(_rec(answer=answer, correct=answer == "2019", score=float(answer == "2019")))
+        rep = store.append(_rec(answer=answer, correct=answer == "2019", score=float(answer == "2019")))
         assert rep.saved and rep.notice is None
     a, b = _lines(pfile)
     assert (a["attempts"], b["attempts"]) == (1, 2)
@@ -44,7 +45,7 @@ def test_append_records_fields_and_counts_attempts(pfile):
 def _writer(path, tag, n):
     import os
     os.environ["ALLIES_PROGRESS_FILE"] = str(path)
-    from helpers import _progress as p
+    from helpers.quiz import store as p
     for i in range(n):
         rep = p.append({"lesson": "00", "question_id": f"{tag}-{i}", "score": 1.0, "correct": True, "answer": i})
         assert rep.saved, rep.notice
@@ -66,7 +67,7 @@ def test_two_concurrent_writer_processes_lose_nothing(pfile):
 
 def _seed(pfile, n=3):
     for i in range(n):
-        _progress.append(_rec(qid=f"q{i}", answer=str(i)))
+        store.append(_rec(qid=f"q{i}", answer=str(i)))
     return pfile.read_bytes()
 
 
@@ -85,7 +86,7 @@ def test_damaged_file_is_moved_aside_and_recoverable_records_kept(pfile, damage,
     raw = _seed(pfile)
     pfile.write_bytes(damage(raw))
     damaged = pfile.read_bytes()
-    rep = _progress.append(_rec(qid="after"))
+    rep = store.append(_rec(qid="after"))
     assert rep.saved
     assert rep.notice and "damaged" in rep.notice and f"{kept} saved answer(s) were recovered" in rep.notice
     aside = list(pfile.parent.glob("progress.json.corrupt-*"))
@@ -93,13 +94,13 @@ def test_damaged_file_is_moved_aside_and_recoverable_records_kept(pfile, damage,
     recs = _lines(pfile)
     assert len(recs) == kept + 1 and recs[-1]["question_id"] == "after"
     # the fresh file is clean: the next write carries no notice
-    assert _progress.append(_rec(qid="again")).notice is None
+    assert store.append(_rec(qid="again")).notice is None
 
 
 def test_whole_file_garbage_starts_fresh_and_keeps_it(pfile):
     pfile.parent.mkdir(parents=True)
     pfile.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00 not progress at all")
-    rep = _progress.load()
+    rep = store.load()
     assert rep.records == [] and "0 saved answer(s) were recovered" in rep.notice
     assert pfile.read_bytes() == b""
     assert len(list(pfile.parent.glob("progress.json.corrupt-*"))) == 1
@@ -108,7 +109,7 @@ def test_whole_file_garbage_starts_fresh_and_keeps_it(pfile):
 def test_json_list_form_is_accepted(pfile):
     pfile.parent.mkdir(parents=True)
     pfile.write_text(json.dumps([dict(_rec(), timestamp="2025-01-01T00:00:00+00:00", attempts=1)]))
-    rep = _progress.load()
+    rep = store.load()
     assert len(rep.records) == 1 and rep.notice is None
 
 
@@ -116,15 +117,15 @@ def test_unwritable_location_returns_a_notice_not_an_error(tmp_path, monkeypatch
     blocker = tmp_path / "file"
     blocker.write_text("x")
     monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(blocker / "progress.json"))
-    rep = _progress.append(_rec())
+    rep = store.append(_rec())
     assert not rep.saved and "not saved" in rep.notice and "ALLIES_PROGRESS_FILE" in rep.notice
 
 
 def test_progress_table_counts_against_bank(pfile):
-    _progress.append(_rec(qid="start-year", score=0.0, correct=False, ts="2025-01-01T10:00:00+00:00"))
-    _progress.append(_rec(qid="start-year", score=1.0, ts="2025-01-01T10:01:00+00:00"))
-    _progress.append(_rec(qid="start-five-themes", score=0.5, correct=False, ts="2025-01-02T09:00:00+00:00"))
-    _progress.append(_rec(qid="removed-question", ts="2025-01-03T09:00:00+00:00"))
+    store.append(_rec(qid="start-year", score=0.0, correct=False, ts="2025-01-01T10:00:00+00:00"))
+    store.append(_rec(qid="start-year", score=1.0, ts="2025-01-01T10:01:00+00:00"))
+    store.append(_rec(qid="start-five-themes", score=0.5, correct=False, ts="2025-01-02T09:00:00+00:00"))
+    store.append(_rec(qid="removed-question", ts="2025-01-03T09:00:00+00:00"))
     rows, notice = quiz.progress_table()
     row = {r["lesson"]: r for r in rows}["00"]
     total = len(quiz.load_bank("00")["questions"])
@@ -135,7 +136,7 @@ def test_progress_table_counts_against_bank(pfile):
 
 
 def test_progress_view_html_has_table_and_chart_with_alt_text(pfile):
-    _progress.append(_rec())
+    store.append(_rec())
     view = quiz.progress()
     bundle = view._repr_mimebundle_()
     page = bundle["text/html"]
@@ -151,9 +152,9 @@ def test_progress_view_when_empty(pfile):
 
 
 def test_export_csv(pfile, tmp_path):
-    _progress.append(_rec(qid="start-year", answer="2018", score=0.0, correct=False, ts="2025-01-01T10:00:00+00:00"))
-    _progress.append(_rec(qid="start-year", answer="2019", ts="2025-01-01T10:05:00+00:00"))
-    _progress.append(_rec(lesson="03", qid="islets-km", answer=["a", "b"], score=0.5, correct=False,
+    store.append(_rec(qid="start-year", answer="2018", score=0.0, correct=False, ts="2025-01-01T10:00:00+00:00"))
+    store.append(_rec(qid="start-year", answer="2019", ts="2025-01-01T10:05:00+00:00"))
+    store.append(_rec(lesson="03", qid="islets-km", answer=["a", "b"], score=0.5, correct=False,
                           ts="2025-01-02T08:00:00+00:00"))
     out = quiz.export_progress(tmp_path / "out" / "me.csv")
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -169,14 +170,14 @@ def test_export_csv(pfile, tmp_path):
 
 def test_export_student_id_falls_back_to_user_name(pfile, tmp_path, monkeypatch):
     monkeypatch.delenv("ALLIES_STUDENT_ID")
-    _progress.append(_rec())
+    store.append(_rec())
     rows = list(csv.DictReader(quiz.export_progress(tmp_path / "e.csv").open()))
-    assert rows[0]["student_id"] == _progress.student_id() != ""
+    assert rows[0]["student_id"] == store.student_id() != ""
 
 
 def test_reset_progress_keeps_a_backup(pfile):
-    _progress.append(_rec(lesson="00"))
-    _progress.append(_rec(lesson="03", qid="x"))
+    store.append(_rec(lesson="00"))
+    store.append(_rec(lesson="03", qid="x"))
     msg = quiz.reset_progress("3")
     assert "Removed 1" in msg and "lesson 03" in msg
     assert [r["lesson"] for r in _lines(pfile)] == ["00"]

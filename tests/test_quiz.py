@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import escape
 
 import helpers
 from helpers import quiz
 from helpers.errors import QuizError
+from helpers.quiz.grading import _parse_number_text
+from helpers.quiz.layout import _layout
 
 SINGLE = {
     "id": "s", "type": "single", "prompt": "Pick B", "explanation": "B is it.", "see": "Lesson 99",
@@ -144,7 +147,7 @@ def test_numeric_feedback_defaults_name_the_side():
      ("$1,000", 1000), ("46.6971", 46.6971)],
 )
 def test_number_text_forms(text, value):
-    got, _rest = quiz._parse_number_text(text)
+    got, _rest = _parse_number_text(text)
     assert got == pytest.approx(value)
 
 
@@ -304,23 +307,21 @@ def _outside_details(page: str) -> str:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
 def test_static_html_shows_prompts_and_folds_answers(path):
-    import html as htmlmod
-
     bank = quiz.load_bank(path.stem)
-    layout = quiz._layout(bank, None, False, None)
+    layout = _layout(bank, None, False, None)
     page = quiz.static_html(bank, layout)
     assert page.count("<details>") == len(bank["questions"])
     visible = _outside_details(page)
     for q in bank["questions"]:
-        assert htmlmod.escape(q["prompt"]) in visible
-        assert htmlmod.escape(q["explanation"]) not in visible
-        assert htmlmod.escape(q["explanation"]) in page
+        assert escape(q["prompt"]) in visible
+        assert escape(q["explanation"]) not in visible
+        assert escape(q["explanation"]) in page
         if q["type"] in ("single", "multiple"):
             for c in q["choices"]:
-                assert htmlmod.escape(c["text"]) in visible          # options are shown
-                assert htmlmod.escape(c["feedback"]) not in visible  # verdicts are folded
+                assert escape(c["text"]) in visible          # options are shown
+                assert escape(c["feedback"]) not in visible  # verdicts are folded
         if q["type"] == "ordering":
-            shown = "".join(f"<li>{htmlmod.escape(i)}</li>" for i in q["items"])
+            shown = "".join(f"<li>{escape(i)}</li>" for i in q["items"])
             assert shown not in visible  # never listed in the right order outside <details>
     assert "Right:" not in visible and "Answer:" not in visible
 
@@ -338,7 +339,7 @@ def test_ordering_display_is_fixed_and_never_solved():
 def test_importing_helpers_stays_light():
     code = textwrap.dedent("""
         import sys, helpers, helpers.quiz
-        heavy = [m for m in ("ipywidgets", "yaml", "matplotlib", "pandas", "folium") if m in sys.modules]
+        heavy = [m for m in ("ipywidgets", "yaml", "matplotlib", "pandas", "folium", "jinja2") if m in sys.modules]
         print(",".join(heavy))
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(helpers.COURSE_DIR), check=True)
