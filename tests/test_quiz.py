@@ -1,6 +1,7 @@
 """The quiz core: grading every question type, bank validation, the static HTML copy."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -273,6 +274,46 @@ def test_broken_banks_raise_quizerror_naming_file_and_question(tmp_path, case):
         quiz.validate_bank(path)
     msg = str(err.value)
     assert "42.yaml" in msg and where in msg and what in msg, msg
+
+
+@pytest.fixture
+def counted_reads(monkeypatch):
+    """Count how often a bank file is actually read and parsed."""
+    from helpers.quiz import bank
+
+    reads = []
+    real = bank._read_yaml
+
+    def counting(path):
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(bank, "_read_yaml", counting)
+    return reads
+
+
+def test_load_bank_reads_an_unchanged_file_once(tmp_path, counted_reads):
+    path = _write(tmp_path, yaml.safe_dump(GOOD_BANK))
+    first = quiz.load_bank(path)
+    second = quiz.load_bank(path)
+    assert len(counted_reads) == 1, "the second load read the file again"
+    assert second is first
+
+
+def test_load_bank_reads_a_changed_file_again(tmp_path, counted_reads):
+    path = _write(tmp_path, yaml.safe_dump(dict(GOOD_BANK, title="Before")))
+    assert quiz.load_bank(path)["title"] == "Before"
+    stamp = path.stat().st_mtime_ns
+    path.write_text(yaml.safe_dump(dict(GOOD_BANK, title="Edited")), encoding="utf-8")  # same size
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))  # the next second, whatever the clock's grain
+    assert quiz.load_bank(path)["title"] == "Edited"
+    # an editor's atomic save: a new file renamed over the old, same size and time
+    fresh = tmp_path / "fresh.yaml"
+    fresh.write_text(yaml.safe_dump(dict(GOOD_BANK, title="Saved!")), encoding="utf-8")
+    os.utime(fresh, ns=(stamp + 10**9, stamp + 10**9))
+    os.replace(fresh, path)
+    assert quiz.load_bank(path)["title"] == "Saved!"
+    assert len(counted_reads) == 3
 
 
 def test_yaml_syntax_error_names_file_and_line(tmp_path):
