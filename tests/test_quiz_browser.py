@@ -166,7 +166,7 @@ LAYOUT_JS = """() => {
   const quiz = document.querySelector('.allies-quiz');
   const texts = (q) => Array.from(q.querySelectorAll('.widget-radio-box label, .widget-checkbox .widget-label-basic'))
     .map(label => { const range = document.createRange(); range.selectNodeContents(label);
-                    const r = range.getBoundingClientRect(), b = label.getBoundingClientRect();
+                    const r = range.getBoundingClientRect();
                     return {text: label.innerText.slice(0, 12), top: r.top, bottom: r.bottom, lines: Math.round(r.height / 15),
                             clipped: label.scrollHeight > label.clientHeight + 1}; });
   const scrollers = Array.from(quiz.querySelectorAll('*')).filter(e => {
