@@ -7,7 +7,7 @@ whole progress is copied there as one CSV file named after their hub user name, 
 columns ``quiz.export_progress`` writes, so ``helpers.classroom`` reads the folder exactly
 as it reads handed-in exports.
 
-The copy follows the progress file's rules (``helpers._progress``): written under an
+The copy follows the progress file's rules (``helpers.quiz.store``): written under an
 exclusive lock on ``<file>.lock`` and replaced atomically, so a reader never sees half a
 file and two kernels of one student cannot interleave. Each student writes only their own
 file; the file name is made from the user name so that no two names give the same file
@@ -23,7 +23,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from helpers import _progress
+from helpers.quiz import store
 
 ENV_CLASS_DIR = "ALLIES_CLASS_DIR"
 ENV_HUB_USER = "JUPYTERHUB_USER"
@@ -51,7 +51,7 @@ def class_dir() -> Path | None:
 
 def owner() -> str:
     """Return whose progress this is: the hub user name ($JUPYTERHUB_USER), else the student id."""
-    return os.environ.get(ENV_HUB_USER, "").strip() or _progress.student_id()
+    return os.environ.get(ENV_HUB_USER, "").strip() or store.student_id()
 
 
 def file_name(user: str) -> str:
@@ -103,8 +103,8 @@ def mirror(records: list[dict], user: str | None = None) -> str | None:
         ))
     path = folder / file_name(user)
     try:
-        with _progress._locked(path):
-            _progress.write_text_atomic(path, _progress.export_csv(records, user), mode=MIRROR_MODE)
+        with store._locked(path):
+            store.write_text_atomic(path, store.export_csv(records, user), mode=MIRROR_MODE)
     except (OSError, ValueError, TypeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         return _once(folder, "unwritable", (

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import _progress, class_folder, classroom, dashboard
+from helpers import class_folder, classroom, dashboard
+from helpers.quiz import store as _progress
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "instructors" / "class_dashboard.ipynb"

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import _progress, class_folder, classroom, quiz
+from helpers import class_folder, classroom, quiz
+from helpers.quiz import store as _progress
 from helpers.errors import ProgressError
 from helpers.spreadsheet import safe_cell
 
@@ -114,7 +115,7 @@ def test_a_missing_class_folder_gives_one_plain_note_and_the_answer_is_kept(monk
 STUDENT = textwrap.dedent("""
     import os, sys, time
     sys.path.insert(0, {root!r})
-    from helpers import _progress
+    from helpers.quiz import store as _progress
     start = float(sys.argv[1])
     while time.time() < start:  # every process starts writing at the same moment
         time.sleep(0.001)
@@ -164,7 +165,7 @@ def test_two_students_and_two_kernels_of_one_student_writing_at_once(tmp_path):
 def _run_student(folder, user, home, uid=None, code="r = _progress.append(REC); print(r.saved); print(r.notice)"):
     """Run one save in a fresh process, as ``uid`` when given (root only)."""
     program = (f"import sys; sys.path.insert(0, {str(ROOT)!r})\n"
-               "from helpers import _progress\n"
+               "from helpers.quiz import store as _progress\n"
                "REC = {'lesson': '03', 'question_id': 'q1', 'type': 'single', 'score': 1.0, 'correct': True}\n"
                + code)
     kwargs = {"user": uid, "group": uid, "extra_groups": []} if uid is not None else {}

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import _progress, classroom, quiz
+from helpers import classroom, quiz
+from helpers.quiz import store as _progress
 from helpers.errors import ProgressError
 
 

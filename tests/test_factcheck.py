@@ -71,7 +71,8 @@ def test_verdict_options_follow_teaching_order():
 
 
 def test_widget_check_writes_feedback_and_summary(monkeypatch, tmp_path):
-    from helpers import _progress, quiz
+    from helpers import quiz
+    from helpers.quiz import store as _progress
 
     monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(tmp_path / "progress.json"))
     box = claim_checker(FAKE)

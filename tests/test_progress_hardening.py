@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import _progress, quiz
+from helpers import quiz
 from helpers.errors import CourseError, ProgressError, QuizError
+from helpers.quiz import store
 
 
 
@@ -29,7 +30,7 @@ def _no_home(monkeypatch):
     def no_home():
         raise RuntimeError("Could not determine home directory.")
 
-    monkeypatch.setattr(_progress.Path, "home", staticmethod(no_home))
+    monkeypatch.setattr(store.Path, "home", staticmethod(no_home))
 
 
 @pytest.mark.parametrize("setting", ["no-home", "~nosuchuser_allies/p.json", "/", ".", "folder"])
@@ -39,9 +40,9 @@ def test_an_unusable_progress_location_gives_a_plain_message_everywhere(setting,
     else:
         monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(tmp_path) if setting == "folder" else setting)
     with pytest.raises(ProgressError) as err:
-        _progress.progress_path()
+        store.progress_path()
     assert "ALLIES_PROGRESS_FILE" in str(err.value)
-    saved = _progress.append(_rec())
+    saved = store.append(_rec())
     assert not saved.saved and "not saved" in saved.notice and "ALLIES_PROGRESS_FILE" in saved.notice
     assert "not saved" in quiz.record("08-factcheck", "ac01", True)
     rows, notice = quiz.progress_table()  # the progress view shows the message instead of a table
@@ -62,36 +63,36 @@ def test_absurdly_deep_json_line_is_moved_aside_not_fatal(pfile):
     pfile.parent.mkdir(parents=True)
     good = json.dumps(_rec(qid="kept"))
     pfile.write_text(good + "\n" + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
-    report = _progress.load()
+    report = store.load()
     assert [r["question_id"] for r in report.records] == ["kept"] and report.notice
     assert list(pfile.parent.glob("progress.json.corrupt-*"))
-    assert _progress.append(_rec(qid="next")).saved
+    assert store.append(_rec(qid="next")).saved
 
 
 def test_a_deeply_nested_answer_is_refused_with_a_notice(pfile):
     deep = []
     for _ in range(5000):
         deep = [deep]
-    saved = _progress.append(_rec(answer=deep))
+    saved = store.append(_rec(answer=deep))
     assert not saved.saved and "nested too deeply" in saved.notice
-    assert _progress.append(_rec(qid="after")).saved
-    assert [r["question_id"] for r in _progress.load().records] == ["after"]
+    assert store.append(_rec(qid="after")).saved
+    assert [r["question_id"] for r in store.load().records] == ["after"]
 
 
 def test_a_byte_order_mark_does_not_cost_the_first_record(pfile):
     pfile.parent.mkdir(parents=True)
     lines = [json.dumps(_rec(qid=f"q{i}")) for i in range(3)]
     pfile.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode("utf-8") + b"\n")
-    report = _progress.load()
+    report = store.load()
     assert [r["question_id"] for r in report.records] == ["q0", "q1", "q2"] and report.notice is None
 
 
 def test_a_json_list_with_one_bad_element_keeps_the_good_ones(pfile):
     pfile.parent.mkdir(parents=True)
     pfile.write_text(json.dumps([_rec(qid="a"), {"junk": 1}, _rec(qid="b")]), encoding="utf-8")
-    report = _progress.load()
+    report = store.load()
     assert [r["question_id"] for r in report.records] == ["a", "b"] and report.notice
-    assert [r["question_id"] for r in _progress.load().records] == ["a", "b"], "the repaired file keeps them"
+    assert [r["question_id"] for r in store.load().records] == ["a", "b"], "the repaired file keeps them"
 
 
 def test_orphaned_temporary_files_are_cleaned_up(pfile):
@@ -105,7 +106,7 @@ def test_orphaned_temporary_files_are_cleaned_up(pfile):
     other = pfile.parent / "notes.abc.tmp"
     other.write_bytes(b"z")
     os.utime(other, (old, old))
-    assert _progress.append(_rec()).saved
+    assert store.append(_rec()).saved
     assert not orphan.exists(), "a killed writer's leftover is removed"
     assert fresh.exists() and other.exists(), "a file that may be in use, or is not ours, is left alone"
 
@@ -115,7 +116,7 @@ def test_a_planted_lock_symlink_creates_nothing_outside(pfile, tmp_path):
     target = tmp_path / "elsewhere" / "owned.txt"
     target.parent.mkdir()
     os.symlink(target, pfile.with_name("progress.json.lock"))
-    assert _progress.append(_rec()).saved
+    assert store.append(_rec()).saved
     assert not target.exists()
 
 
@@ -138,10 +139,10 @@ def test_junk_arguments_give_a_course_error(call, pfile):
 
 def test_reset_takes_an_activity_name_the_progress_table_lists(pfile):
     quiz.record("08-factcheck", "ac01", True)
-    _progress.append(_rec(lesson="03"))
+    store.append(_rec(lesson="03"))
     msg = quiz.reset_progress("08-factcheck")
     assert "Removed 1" in msg and "activity 08-factcheck" in msg
-    assert [r["lesson"] for r in _progress.load().records] == ["03"]
+    assert [r["lesson"] for r in store.load().records] == ["03"]
     assert "Removed 1" in quiz.reset_progress(3) and "lesson 03" in quiz.reset_progress.__doc__ + "lesson 03"
 
 
@@ -171,12 +172,12 @@ def test_any_damage_keeps_every_recoverable_record(lines, pfile):
             obj = json.loads(line.decode("utf-8").lstrip("\ufeff"))
         except (UnicodeDecodeError, ValueError):
             continue
-        if _progress._is_record(obj):
+        if store._is_record(obj):
             expected.append(obj["question_id"])
-    got = [r["question_id"] for r in _progress.load().records]
+    got = [r["question_id"] for r in store.load().records]
     assert got == expected
-    assert _progress.append(_rec(qid="new")).saved
-    assert [r["question_id"] for r in _progress.load().records] == expected + ["new"]
+    assert store.append(_rec(qid="new")).saved
+    assert [r["question_id"] for r in store.load().records] == expected + ["new"]
 
 
 @pytest.mark.parametrize("call", [
@@ -199,7 +200,7 @@ def test_progress_summary_reads_right_for_an_activity_and_refreshes(pfile):
     page = bundle["text/html"]
     assert "of ?" not in page and "/?" not in page and "2 checked" in page
     assert "2 checked answered, 100%" in bundle["text/plain"]
-    _progress.append(_rec(lesson="00", qid="start-year"))
+    store.append(_rec(lesson="00", qid="start-year"))
     box = view._widget()
     box.children[0].click()
     assert "Lesson 00" in view._text() and "00" in box.children[1].value
@@ -208,7 +209,7 @@ def test_progress_summary_reads_right_for_an_activity_and_refreshes(pfile):
 def test_progress_chart_axis_ends_at_100_percent(pfile, monkeypatch):
     from matplotlib.figure import Figure
 
-    from helpers.quiz import _chart_png
+    from helpers.quiz.progress_views import _chart_png
 
     seen = {}
     original = Figure.savefig
@@ -224,6 +225,6 @@ def test_progress_chart_axis_ends_at_100_percent(pfile, monkeypatch):
 
 def test_progress_view_shows_a_note_not_a_crash_without_a_home(monkeypatch):
     monkeypatch.delenv("ALLIES_PROGRESS_FILE", raising=False)
-    monkeypatch.setattr(_progress.Path, "home", staticmethod(lambda: (_ for _ in ()).throw(RuntimeError("no home"))))
+    monkeypatch.setattr(store.Path, "home", staticmethod(lambda: (_ for _ in ()).throw(RuntimeError("no home"))))
     page = quiz.progress()._repr_mimebundle_()["text/html"]
     assert "ALLIES_PROGRESS_FILE" in page

@@ -1,6 +1,7 @@
 """The quiz core: grading every question type, bank validation, the static HTML copy."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -9,10 +10,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import escape
 
 import helpers
 from helpers import quiz
 from helpers.errors import QuizError
+from helpers.quiz.grading import _parse_number_text
+from helpers.quiz.layout import _layout
 
 SINGLE = {
     "id": "s", "type": "single", "prompt": "Pick B", "explanation": "B is it.", "see": "Lesson 99",
@@ -144,7 +148,7 @@ def test_numeric_feedback_defaults_name_the_side():
      ("$1,000", 1000), ("46.6971", 46.6971)],
 )
 def test_number_text_forms(text, value):
-    got, _rest = quiz._parse_number_text(text)
+    got, _rest = _parse_number_text(text)
     assert got == pytest.approx(value)
 
 
@@ -272,6 +276,46 @@ def test_broken_banks_raise_quizerror_naming_file_and_question(tmp_path, case):
     assert "42.yaml" in msg and where in msg and what in msg, msg
 
 
+@pytest.fixture
+def counted_reads(monkeypatch):
+    """Count how often a bank file is actually read and parsed."""
+    from helpers.quiz import bank
+
+    reads = []
+    real = bank._read_yaml
+
+    def counting(path):
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(bank, "_read_yaml", counting)
+    return reads
+
+
+def test_load_bank_reads_an_unchanged_file_once(tmp_path, counted_reads):
+    path = _write(tmp_path, yaml.safe_dump(GOOD_BANK))
+    first = quiz.load_bank(path)
+    second = quiz.load_bank(path)
+    assert len(counted_reads) == 1, "the second load read the file again"
+    assert second is first
+
+
+def test_load_bank_reads_a_changed_file_again(tmp_path, counted_reads):
+    path = _write(tmp_path, yaml.safe_dump(dict(GOOD_BANK, title="Before")))
+    assert quiz.load_bank(path)["title"] == "Before"
+    stamp = path.stat().st_mtime_ns
+    path.write_text(yaml.safe_dump(dict(GOOD_BANK, title="Edited")), encoding="utf-8")  # same size
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))  # the next second, whatever the clock's grain
+    assert quiz.load_bank(path)["title"] == "Edited"
+    # an editor's atomic save: a new file renamed over the old, same size and time
+    fresh = tmp_path / "fresh.yaml"
+    fresh.write_text(yaml.safe_dump(dict(GOOD_BANK, title="Saved!")), encoding="utf-8")
+    os.utime(fresh, ns=(stamp + 10**9, stamp + 10**9))
+    os.replace(fresh, path)
+    assert quiz.load_bank(path)["title"] == "Saved!"
+    assert len(counted_reads) == 3
+
+
 def test_yaml_syntax_error_names_file_and_line(tmp_path):
     path = _write(tmp_path, 'lesson: "42"\ntitle: Test\nquestions:\n  - id: a\n    prompt: "unclosed\n    type: single\n')
     with pytest.raises(QuizError) as err:
@@ -304,23 +348,21 @@ def _outside_details(page: str) -> str:
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
 def test_static_html_shows_prompts_and_folds_answers(path):
-    import html as htmlmod
-
     bank = quiz.load_bank(path.stem)
-    layout = quiz._layout(bank, None, False, None)
+    layout = _layout(bank, None, False, None)
     page = quiz.static_html(bank, layout)
     assert page.count("<details>") == len(bank["questions"])
     visible = _outside_details(page)
     for q in bank["questions"]:
-        assert htmlmod.escape(q["prompt"]) in visible
-        assert htmlmod.escape(q["explanation"]) not in visible
-        assert htmlmod.escape(q["explanation"]) in page
+        assert escape(q["prompt"]) in visible
+        assert escape(q["explanation"]) not in visible
+        assert escape(q["explanation"]) in page
         if q["type"] in ("single", "multiple"):
             for c in q["choices"]:
-                assert htmlmod.escape(c["text"]) in visible          # options are shown
-                assert htmlmod.escape(c["feedback"]) not in visible  # verdicts are folded
+                assert escape(c["text"]) in visible          # options are shown
+                assert escape(c["feedback"]) not in visible  # verdicts are folded
         if q["type"] == "ordering":
-            shown = "".join(f"<li>{htmlmod.escape(i)}</li>" for i in q["items"])
+            shown = "".join(f"<li>{escape(i)}</li>" for i in q["items"])
             assert shown not in visible  # never listed in the right order outside <details>
     assert "Right:" not in visible and "Answer:" not in visible
 
@@ -338,7 +380,7 @@ def test_ordering_display_is_fixed_and_never_solved():
 def test_importing_helpers_stays_light():
     code = textwrap.dedent("""
         import sys, helpers, helpers.quiz
-        heavy = [m for m in ("ipywidgets", "yaml", "matplotlib", "pandas", "folium") if m in sys.modules]
+        heavy = [m for m in ("ipywidgets", "yaml", "matplotlib", "pandas", "folium", "jinja2") if m in sys.modules]
         print(",".join(heavy))
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(helpers.COURSE_DIR), check=True)

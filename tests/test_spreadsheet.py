@@ -7,7 +7,8 @@ import io
 import pandas as pd
 import pytest
 
-from helpers import _progress, classroom, quiz
+from helpers import classroom, quiz
+from helpers.quiz import store as _progress
 from helpers.spreadsheet import FORMULA_STARTS, safe_cell, safe_frame
 
 FORMULAS = ['=HYPERLINK("http://x","click")', "+1+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3", "\t=1+1", "\r=1+1"]

@@ -32,7 +32,8 @@ import os
 import stat
 from pathlib import Path
 
-from helpers import _progress, class_folder
+from helpers import class_folder
+from helpers.quiz import store
 from helpers.simulation.game import Game, RoundResult, deal_roles, option, state_text
 from helpers.simulation.scenarios import SimulationError, load_scenario
 from helpers.simulation.text import brief, format_brief
@@ -63,8 +64,8 @@ def game_dir(game: str, folder=None) -> Path:
 def write_json(path: Path, data, mode=class_folder.MIRROR_MODE) -> None:
     """Write ``data`` as JSON to ``path`` atomically, under the file's lock, with ``mode``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _progress._locked(path):
-        _progress.write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=mode)
+    with store._locked(path):
+        store.write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", mode=mode)
 
 
 def read_json(path: Path):
@@ -356,7 +357,7 @@ class TeamSeat:
         path = self._move(rnd)
         try:
             write_json(path, {"team": self.team, "role": self.role, "round": rnd["id"], "option": option_id,
-                              "at": _progress.now_iso()})
+                              "at": store.now_iso()})
         except OSError as exc:  # e.g. another account's file in our place (the sticky folder keeps it)
             raise SimulationError(f"Your move for {rnd['id']} could not be saved ({exc.strerror}). "
                                   "Tell your instructor.") from None

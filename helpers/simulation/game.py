@@ -18,7 +18,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers import _progress
+from helpers.quiz import store
 from helpers.simulation.scenarios import (
     SimulationError,
     load_scenario,
@@ -219,7 +219,7 @@ class Game:
     def write_record(self, path) -> Path:
         """Write :meth:`record` as JSON to ``path`` atomically; return the path."""
         path = Path(path)
-        _progress.write_text_atomic(path, json.dumps(self.record(), indent=2, ensure_ascii=False) + "\n")
+        store.write_text_atomic(path, json.dumps(self.record(), indent=2, ensure_ascii=False) + "\n")
         return path
 
     def debrief_text(self) -> str:

@@ -1,6 +1,7 @@
-"""The saved-progress file: one JSON record per checked answer.
+"""The progress store: the saved-progress file, one JSON record per checked answer.
 
-Private to :mod:`helpers.quiz`; lessons call ``quiz.progress()`` and friends.
+Private to :mod:`helpers.quiz` (lessons call ``quiz.progress()`` and friends);
+:mod:`helpers.class_folder` and :mod:`helpers.simulation` use its lock and atomic write.
 
 Format: JSON Lines (one JSON object per line) in ``progress.json``. One object per
 checked answer keeps recovery simple: when the file is damaged, every line that still
