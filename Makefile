@@ -79,10 +79,10 @@ test: $(VENV)/.installed-site offline-assets
 	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 check-notebooks: $(VENV)/.installed-runtime
-	$(BIN)/python tests/notebook_standards.py check lessons/*.ipynb
+	$(BIN)/python -m tools.notebook_standards check lessons/*.ipynb
 
 strip: $(VENV)/.installed-test
-	$(BIN)/python tests/notebook_standards.py strip --execute lessons/*.ipynb
+	$(BIN)/python -m tools.notebook_standards strip --execute lessons/*.ipynb
 
 pins: $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet 'uv>=0.4'
@@ -91,7 +91,7 @@ pins: $(VENV)/.installed-test
 # Ends with the whole suite's wall time, serial and on 2 workers (BENCH_ARGS=--suite-only:
 # just that; --quick: everything but that).
 bench: $(VENV)/.installed-test offline-assets
-	$(BIN)/python tests/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 $(VENV)/.installed-site: pyproject.toml $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[test,site]'
@@ -101,22 +101,22 @@ $(VENV)/.installed-site: pyproject.toml $(VENV)/.installed-test
 # executed (cached in build/site/), syllabus, datasets, instructor guide, search and
 # launch buttons, in _site/. HUB_URL=https://... sets the JupyterHub button's hub.
 site: $(VENV)/.installed-site
-	$(BIN)/python tools/course_site.py build --out _site $(if $(HUB_URL),--hub $(HUB_URL))
+	$(BIN)/python -m tools.course_site build --out _site $(if $(HUB_URL),--hub $(HUB_URL))
 
 # One PDF per lesson from the built site, printed by headless Chromium.
 handouts: site
-	$(BIN)/python tools/course_site.py handouts --site _site --out handouts
+	$(BIN)/python -m tools.course_site handouts --site _site --out handouts
 
 # README images in docs/screenshots/, taken from the live lessons in JupyterLab
 # (needs Chromium; maps render offline from .offline/).
 screenshots: $(VENV)/.installed-test offline-assets
-	$(BIN)/python tests/screenshots.py --out docs/screenshots
+	$(BIN)/python -m tools.screenshots --out docs/screenshots
 
 # What to re-check each term (docs/updating.md): per lesson its current_to, the newest
 # source date it cites and the newest events row after it. Reads files only.
 .PHONY: review
 review: $(VENV)/.installed-runtime
-	$(BIN)/python tests/review.py
+	$(BIN)/python -m tools.review
 
 clean:
 	rm -rf $(VENV) .offline _site build handouts test-artifacts

@@ -14,7 +14,6 @@ no critical or serious violation. Counts by impact go to test-artifacts/site/axe
 from __future__ import annotations
 
 import calendar
-import importlib.util
 import json
 import re
 from collections import Counter
@@ -26,6 +25,8 @@ import pytest
 import yaml
 from conftest import NODE_MODULES, route_offline
 
+from tools import course_site
+
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 INSTRUCTOR_PAGES = sorted((ROOT / "instructors").glob("*.md"))
@@ -35,14 +36,6 @@ AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.slow
 
 
-def _tool():
-    spec = importlib.util.spec_from_file_location("course_site", ROOT / "tools" / "course_site.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-course_site = _tool()
 
 
 class Page(HTMLParser):
@@ -330,5 +323,5 @@ def test_the_print_stylesheet_drops_buttons_and_keeps_sources(site):
 
 def test_make_site_and_make_handouts_use_the_tool():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "tools/course_site.py build" in makefile and "tools/course_site.py handouts" in makefile
+    assert "-m tools.course_site build" in makefile and "-m tools.course_site handouts" in makefile
     assert not (ROOT / "tests" / "build_site.py").exists(), "the old builder is back in tests/"

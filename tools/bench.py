@@ -1,6 +1,6 @@
 """Performance benchmark of the course: prints a table, writes docs/benchmarks.md.
 
-Run with ``make bench`` (or ``python tests/bench.py --help``). It is not a test: it
+Run with ``make bench`` (or ``python -m tools.bench --help``). It is not a test: it
 measures, compares each figure with its budget, prints pass/fail beside it, and
 exits non-zero when a budget is broken.
 
