@@ -92,11 +92,21 @@ _BUILT: dict = {}
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The built site, once per session (test_handouts.py imports this fixture)."""
+    """The built site, once per session (test_handouts.py imports this fixture).
+
+    Under `make test` this file and test_handouts.py may run on two workers at once,
+    each with its own session: a lock on the shared build folder makes the second build
+    wait for the first and then take every lesson from its execution cache, instead of
+    both executing every lesson into the same folder at the same time."""
+    import fcntl
+
     if not Path(course_site.sys.executable).with_name("jupyter-book").exists():
         pytest.skip("jupyter-book is not installed (pip install -e '.[site]', or make site)")
     if "site" not in _BUILT:
-        _BUILT["site"] = course_site.build(tmp_path_factory.mktemp("site") / "_site", quiet=True)
+        course_site.BUILD_DIR.parent.mkdir(parents=True, exist_ok=True)
+        with open(course_site.BUILD_DIR.parent / "site.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            _BUILT["site"] = course_site.build(tmp_path_factory.mktemp("site") / "_site", quiet=True)
     return _BUILT["site"]
 
 
