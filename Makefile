@@ -32,40 +32,47 @@ help:
 	@echo "make screenshots  regenerate the README screenshots"
 	@echo "make review      per lesson: facts checked to, newest source cited, newest event after it"
 
+# Packages go in with uv (pip's resolution from the same registry, but it downloads in
+# parallel and keeps a cache: the test environment in about a fifth of pip's time);
+# uv itself comes from pip, once.
+UV := $(BIN)/uv
+UV_INSTALL := $(UV) pip install --quiet --python $(BIN)/python
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'uv>=0.4'
+
+$(VENV)/.installed-runtime: pyproject.toml | $(UV)
+	$(UV_INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml | $(UV)
+	$(UV_INSTALL) -e '.[test]'
 	touch $@ $(VENV)/.installed-runtime
 
-# Leaflet and jQuery from the npm registry into a git-ignored folder; maps inline them
-# when offline=True. Optional for students (maps still work online), needed by the map
-# browser tests.
-.offline/node_modules/leaflet/dist/leaflet.js:
-	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js to fetch offline map assets"; exit 1; }
-	mkdir -p .offline
-	npm install --silent --no-audit --no-fund --prefix .offline leaflet@1.9.4 jquery@3.7.1
-
+# Files from the npm registry, in a git-ignored folder, in one npm call (half the time
+# of one call per package): Leaflet and jQuery, which maps inline when offline=True
+# (optional for students, whose maps still work online; needed by the map browser
+# tests); axe-core for the site's accessibility audit (tests/test_site.py);
 # configurable-http-proxy, JupyterHub's proxy, for the hub test (tests/test_jupyterhub.py).
-.offline/node_modules/.bin/configurable-http-proxy:
-	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js to fetch JupyterHub's proxy"; exit 1; }
-	mkdir -p .offline
-	npm install --silent --no-audit --no-fund --prefix .offline configurable-http-proxy@5.3.0
+# .offline/.packages records what was installed: a changed list here installs again.
+OFFLINE_NPM := leaflet@1.9.4 jquery@3.7.1 axe-core@4.14.1 configurable-http-proxy@5.3.0
+OFFLINE_FILES := .offline/node_modules/leaflet/dist/leaflet.js .offline/node_modules/jquery/dist/jquery.min.js \
+                 .offline/node_modules/axe-core/axe.min.js .offline/node_modules/.bin/configurable-http-proxy
 
-# axe-core for the site's accessibility audit (tests/test_site.py), same folder.
-.offline/node_modules/axe-core/axe.min.js:
-	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js to fetch axe-core"; exit 1; }
-	mkdir -p .offline
-	npm install --silent --no-audit --no-fund --prefix .offline axe-core@4.14.1
-
-offline-assets: .offline/node_modules/leaflet/dist/leaflet.js .offline/node_modules/axe-core/axe.min.js \
-                .offline/node_modules/.bin/configurable-http-proxy
+offline-assets:
+	@if [ "$$(cat .offline/.packages 2>/dev/null)" = "$(OFFLINE_NPM)" ] && ls $(OFFLINE_FILES) >/dev/null 2>&1; then \
+	  echo "offline assets present: $(OFFLINE_NPM)"; \
+	else \
+	  command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js to fetch the offline assets ($(OFFLINE_NPM))"; exit 1; }; \
+	  mkdir -p .offline && \
+	  echo "npm install --prefix .offline $(OFFLINE_NPM)" && \
+	  npm install --silent --no-audit --no-fund --prefix .offline $(OFFLINE_NPM) && \
+	  echo "$(OFFLINE_NPM)" > .offline/.packages; \
+	fi
 
 $(LAB_DEFAULTS): binder/labconfig/default_setting_overrides.json | $(BIN)/python
 	install -D -m 644 $< $@
@@ -79,44 +86,43 @@ test: $(VENV)/.installed-site offline-assets
 	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 check-notebooks: $(VENV)/.installed-runtime
-	$(BIN)/python tests/notebook_standards.py check lessons/*.ipynb
+	$(BIN)/python -m tools.notebook_standards check lessons/*.ipynb
 
 strip: $(VENV)/.installed-test
-	$(BIN)/python tests/notebook_standards.py strip --execute lessons/*.ipynb
+	$(BIN)/python -m tools.notebook_standards strip --execute lessons/*.ipynb
 
-pins: $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet 'uv>=0.4'
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --custom-compile-command 'make pins' --quiet -o binder/requirements.txt
+pins: | $(UV)
+	$(UV) pip compile pyproject.toml --python-version 3.11 --custom-compile-command 'make pins' --quiet -o binder/requirements.txt
 
 # Ends with the whole suite's wall time, serial and on 2 workers (BENCH_ARGS=--suite-only:
 # just that; --quick: everything but that).
 bench: $(VENV)/.installed-test offline-assets
-	$(BIN)/python tests/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
 $(VENV)/.installed-site: pyproject.toml $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet -e '.[test,site]'
+	$(UV_INSTALL) -e '.[test,site]'
 	touch $@
 
 # The course site with Jupyter Book 1 (site/_config.yml, site/_toc.yml): every lesson
 # executed (cached in build/site/), syllabus, datasets, instructor guide, search and
 # launch buttons, in _site/. HUB_URL=https://... sets the JupyterHub button's hub.
 site: $(VENV)/.installed-site
-	$(BIN)/python tools/course_site.py build --out _site $(if $(HUB_URL),--hub $(HUB_URL))
+	$(BIN)/python -m tools.course_site build --out _site $(if $(HUB_URL),--hub $(HUB_URL))
 
 # One PDF per lesson from the built site, printed by headless Chromium.
 handouts: site
-	$(BIN)/python tools/course_site.py handouts --site _site --out handouts
+	$(BIN)/python -m tools.course_site handouts --site _site --out handouts
 
 # README images in docs/screenshots/, taken from the live lessons in JupyterLab
 # (needs Chromium; maps render offline from .offline/).
 screenshots: $(VENV)/.installed-test offline-assets
-	$(BIN)/python tests/screenshots.py --out docs/screenshots
+	$(BIN)/python -m tools.screenshots --out docs/screenshots
 
 # What to re-check each term (docs/updating.md): per lesson its current_to, the newest
 # source date it cites and the newest events row after it. Reads files only.
 .PHONY: review
 review: $(VENV)/.installed-runtime
-	$(BIN)/python tests/review.py
+	$(BIN)/python -m tools.review
 
 clean:
 	rm -rf $(VENV) .offline _site build handouts test-artifacts

@@ -76,7 +76,7 @@ TILES_ATTRIBUTION = "© OpenStreetMap contributors"
 #: Background colour of maps drawn with ``tiles=None``.
 PLAIN_BACKGROUND = "#dde7ee"
 #: Land outline (in helpers.DATASETS_DIR) drawn when there are no tiles: Natural Earth
-#: 1:10m land, public domain, clipped to the region by tests/make_land_outline.py.
+#: 1:10m land, public domain, clipped to the region by tools/make_land_outline.py.
 LAND_SHAPE = "land_northeast_asia"
 LAND_FILE = LAND_SHAPE + ".geojson"
 #: Light grey land with a thin grey coast; the sea is PLAIN_BACKGROUND.

@@ -8,7 +8,7 @@ read the feedback from the page (and the saved progress); check that every map's
 has Leaflet loaded and markers drawn. Lesson 00 also runs in the Notebook 7 interface.
 Screenshots go to test-artifacts/browser/ for a person to look at.
 
-Every wait is for a condition (screenshots.py): Run All is over when the kernel is
+Every wait is for a condition (tools/screenshots.py): Run All is over when the kernel is
 idle and the last cell ran with its output (or a cell shows an error); feedback when
 the page shows it; maps when their label layout says it is done. Without Chromium the
 tests skip, except under ``CI=true``, where they fail (conftest.py).
@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import browser_missing, skip_or_fail
-from screenshots import (
+from tools.screenshots import (
     ARTIFACTS, ROOT, code_cells, error_outputs, lab_server, leaflet_state,
     lessons, map_frames, open_notebook, route_offline, run_all, scroll_screenshots,
     stderr_outputs, wait_run_finished,

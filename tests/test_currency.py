@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import notebook_standards as ns  # noqa: E402
+from tools import notebook_standards as ns
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -168,13 +167,13 @@ def test_stale_current_to_is_reported(tmp_path):
 def test_currency_command_exits_nonzero_on_a_problem(tmp_path):
     path = tmp_path / "00_x.ipynb"
     path.write_text(json.dumps(_notebook(GOOD_FIRST, body="Relations are currently calm.")), encoding="utf-8")
-    script = ROOT / "tests" / "notebook_standards.py"
-    out = subprocess.run([sys.executable, str(script), "currency", str(path)], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "tools.notebook_standards", "currency", str(path)],
+                         capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 1 and "'currently'" in out.stdout
 
 
 def test_review_reads_source_dates_and_later_events(tmp_path):
-    import review
+    from tools import review
 
     assert review.newest_cited_date("Yonhap, 12 January 2026; Kyodo 2025-11-19; IISS 2019") == "2026-01"
     assert review.newest_cited_date("Cha (1999); Snyder (1984)") == "1999"
@@ -188,4 +187,4 @@ def test_review_reads_source_dates_and_later_events(tmp_path):
 
 def test_make_review_target_exists():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\nreview:" in makefile and "tests/review.py" in makefile
+    assert "\nreview:" in makefile and "-m tools.review" in makefile

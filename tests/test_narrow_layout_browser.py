@@ -20,7 +20,7 @@ import json
 import pytest
 
 from conftest import browser_missing, skip_or_fail
-from screenshots import (
+from tools.screenshots import (
     ARTIFACTS, error_outputs, lab_server, open_notebook, run_all, wait_painted, wait_run_finished,
 )
 

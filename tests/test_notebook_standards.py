@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-import notebook_standards as ns  # noqa: E402
+from tools import notebook_standards as ns
 
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
@@ -129,9 +128,9 @@ def test_command_line_check_exits_nonzero_on_a_bad_notebook(tmp_path):
     nb = _good_notebook()
     del nb["metadata"]["lesson"]
     path = _write(tmp_path, nb)
-    script = ROOT / "tests" / "notebook_standards.py"
-    bad = subprocess.run([sys.executable, str(script), "check", str(path)], capture_output=True, text=True)
-    good = subprocess.run([sys.executable, str(script), "check", str(LESSONS[0])], capture_output=True, text=True)
+    tool = [sys.executable, "-m", "tools.notebook_standards"]  # as `make check-notebooks` runs it
+    bad = subprocess.run([*tool, "check", str(path)], capture_output=True, text=True, cwd=ROOT)
+    good = subprocess.run([*tool, "check", str(LESSONS[0])], capture_output=True, text=True, cwd=ROOT)
     assert bad.returncode == 1 and "no 'lesson' entry" in bad.stdout
     assert good.returncode == 0, good.stdout
 

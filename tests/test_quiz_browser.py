@@ -19,7 +19,7 @@ import json
 import pytest
 
 from conftest import browser_missing, skip_or_fail
-from screenshots import ARTIFACTS, lab_server, open_notebook, route_offline, run_all, wait_run_finished
+from tools.screenshots import ARTIFACTS, lab_server, open_notebook, route_offline, run_all, wait_run_finished
 
 pytestmark = pytest.mark.browser
 

@@ -47,7 +47,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MAP_READY_JS, browser_missing, skip_or_fail
-from screenshots import (
+from tools.screenshots import (
     ARTIFACTS, ROOT, error_outputs, lab_server, lessons, map_frames, open_notebook,
     route_offline, run_all, wait_run_finished,
 )

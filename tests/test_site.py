@@ -14,7 +14,6 @@ no critical or serious violation. Counts by impact go to test-artifacts/site/axe
 from __future__ import annotations
 
 import calendar
-import importlib.util
 import json
 import re
 from collections import Counter
@@ -26,6 +25,8 @@ import pytest
 import yaml
 from conftest import NODE_MODULES, route_offline
 
+from tools import course_site
+
 ROOT = Path(__file__).resolve().parents[1]
 LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 INSTRUCTOR_PAGES = sorted((ROOT / "instructors").glob("*.md"))
@@ -35,14 +36,6 @@ AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 pytestmark = pytest.mark.slow
 
 
-def _tool():
-    spec = importlib.util.spec_from_file_location("course_site", ROOT / "tools" / "course_site.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-course_site = _tool()
 
 
 class Page(HTMLParser):
@@ -99,11 +92,21 @@ _BUILT: dict = {}
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The built site, once per session (test_handouts.py imports this fixture)."""
+    """The built site, once per session (test_handouts.py imports this fixture).
+
+    Under `make test` this file and test_handouts.py may run on two workers at once,
+    each with its own session: a lock on the shared build folder makes the second build
+    wait for the first and then take every lesson from its execution cache, instead of
+    both executing every lesson into the same folder at the same time."""
+    import fcntl
+
     if not Path(course_site.sys.executable).with_name("jupyter-book").exists():
         pytest.skip("jupyter-book is not installed (pip install -e '.[site]', or make site)")
     if "site" not in _BUILT:
-        _BUILT["site"] = course_site.build(tmp_path_factory.mktemp("site") / "_site", quiet=True)
+        course_site.BUILD_DIR.parent.mkdir(parents=True, exist_ok=True)
+        with open(course_site.BUILD_DIR.parent / "site.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            _BUILT["site"] = course_site.build(tmp_path_factory.mktemp("site") / "_site", quiet=True)
     return _BUILT["site"]
 
 
@@ -330,5 +333,5 @@ def test_the_print_stylesheet_drops_buttons_and_keeps_sources(site):
 
 def test_make_site_and_make_handouts_use_the_tool():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "tools/course_site.py build" in makefile and "tools/course_site.py handouts" in makefile
+    assert "-m tools.course_site build" in makefile and "-m tools.course_site handouts" in makefile
     assert not (ROOT / "tests" / "build_site.py").exists(), "the old builder is back in tests/"

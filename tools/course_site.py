@@ -2,8 +2,8 @@
 
 Usage::
 
-    python tools/course_site.py build [--out _site] [--hub https://hub.example.edu]
-    python tools/course_site.py handouts [--site _site] [--out handouts]
+    python -m tools.course_site build [--out _site] [--hub https://hub.example.edu]
+    python -m tools.course_site handouts [--site _site] [--out handouts]
 
 ``build`` runs Jupyter Book 1 on the repository with ``site/_config.yml`` and
 ``site/_toc.yml``: every lesson is executed (myst-nb, with a cache under

@@ -1,6 +1,6 @@
 """Performance benchmark of the course: prints a table, writes docs/benchmarks.md.
 
-Run with ``make bench`` (or ``python tests/bench.py --help``). It is not a test: it
+Run with ``make bench`` (or ``python -m tools.bench --help``). It is not a test: it
 measures, compares each figure with its budget, prints pass/fail beside it, and
 exits non-zero when a budget is broken.
 
@@ -261,12 +261,22 @@ def measure(runs: int, quick: bool) -> list[Row]:
     return rows
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages (/proc/loadavg), or "unknown"."""
+    try:
+        return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def as_markdown(rows: list[Row], runs: int) -> str:
     head = [
         "# Benchmarks",
         "",
-        f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}. Timed figures are the median of {runs} runs, with (min-max).",
+        f"Measured by `make bench` on {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC: {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, load average {load_average()} when it "
+        f"finished (a loaded machine inflates every time). Timed figures are the median of {runs} runs, "
+        "with (min-max).",
         "Reproduce: `make bench` (add `BENCH_ARGS=--quick` to skip environment sizes and the pytest runs).",
         "",
         "| what | figure | budget | verdict |",

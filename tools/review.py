@@ -3,7 +3,7 @@ source date its Sources section cites, and the newest ``events`` row dated after
 
 Usage::
 
-    python tests/review.py            # or: make review
+    python -m tools.review            # or: make review (from the repository root)
 
 A maintainer reads down the last column: a lesson with events after its ``current_to``
 needs those events taught (or consciously left out) before ``current_to`` moves on.
@@ -18,9 +18,9 @@ import re
 import sys
 from pathlib import Path
 
+from tools import notebook_standards as ns
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).parent))
-import notebook_standards as ns  # noqa: E402
 
 MONTH_NUMBER = {calendar.month_name[m].lower(): m for m in range(1, 13)}
 MONTH_NUMBER.update({calendar.month_abbr[m].lower(): m for m in range(1, 13)})

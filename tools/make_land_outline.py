@@ -3,7 +3,7 @@
 How the committed file was produced (one-off; rerun only to change the outline):
 
     npm install --prefix /tmp/wa world-atlas@2.0.2
-    .venv/bin/python tests/make_land_outline.py /tmp/wa/node_modules/world-atlas
+    .venv/bin/python -m tools.make_land_outline /tmp/wa/node_modules/world-atlas
 
 Source: Natural Earth 1:10m physical "land" (version 4.1.0, public domain), as
 redistributed in TopoJSON by the npm package ``world-atlas`` 2.0.2 (file

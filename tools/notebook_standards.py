@@ -2,10 +2,10 @@
 
 Usage::
 
-    python tests/notebook_standards.py check lessons/*.ipynb
-    python tests/notebook_standards.py check [--strict-currency] lessons/*.ipynb
-    python tests/notebook_standards.py currency lessons/*.ipynb
-    python tests/notebook_standards.py strip [--execute] lessons/*.ipynb
+    python -m tools.notebook_standards check lessons/*.ipynb
+    python -m tools.notebook_standards check [--strict-currency] lessons/*.ipynb
+    python -m tools.notebook_standards currency lessons/*.ipynb
+    python -m tools.notebook_standards strip [--execute] lessons/*.ipynb
 
 A lesson is in form when
 - it is valid nbformat 4 JSON with kernelspec ``python3``;

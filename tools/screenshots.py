@@ -2,10 +2,11 @@
 
 Two users:
 
-- ``tests/test_browser_lessons.py`` and ``tests/test_site.py`` import the pieces
-  (server, browser, offline routing, notebook actions);
-- ``make screenshots`` runs this file to regenerate the README images in
-  ``docs/screenshots/`` from the live lessons.
+- ``tests/test_browser_lessons.py`` imports the pieces (server, browser, offline
+  routing, notebook actions) as ``tools.screenshots``;
+- ``make screenshots`` (``python -m tools.screenshots --out docs/screenshots``, from the
+  repository root) regenerates the README images in ``docs/screenshots/`` from the
+  live lessons.
 
 The server runs from the course's own venv on 127.0.0.1 with a random port and a
 token, with its settings, workspaces, runtime files and quiz progress in a temporary
@@ -201,7 +202,7 @@ def launch_browser(playwright, viewport=(1280, 900)):
 
 # The CDN stand-ins, the routing and the map-ready wait are the map tests'
 # (tests/conftest.py): one copy.
-from conftest import CHROMIUM, MAP_READY_JS, route_offline  # noqa: E402,F401  (re-exported)
+from tests.conftest import CHROMIUM, MAP_READY_JS, route_offline  # noqa: E402,F401  (re-exported)
 
 
 def is_tile_or_cdn(url: str) -> bool:
