@@ -305,3 +305,35 @@ __all__ = [
     "place_distance",
     "to_dms",
 ]
+
+
+_MEASURES = {"nearest_points": "nearest points (shore to shore)", "unstated": "not stated"}
+
+
+def official_distances_table():
+    """Each published distance from the rocks beside the distance between the map points.
+
+    One row per row of ``official_distances``: where to, who published it (the publisher's
+    name without its description), the official figure, how it says it measured, the
+    geodesic distance between the course's map points for the same two places, and the
+    difference. Words only: place names come from ``places``, never their ids.
+    """
+    import pandas as pd
+
+    from helpers.data import load_dataset
+
+    official = load_dataset("official_distances")
+    places = _places_frame()
+    names = places.set_index("place_id")["name_en"]
+    rows = []
+    for _, row in official.iterrows():
+        centre = place_distance(row["from_place"], row["to_place"], places)
+        rows.append({
+            "From the rocks to": names.get(row["to_place"], row["to_place"]),
+            "Published by": str(row["publisher"]).split(" (")[0],
+            "Official figure (km)": float(row["km"]),
+            "Measured as": _MEASURES.get(row["measure"], str(row["measure"]).replace("_", " ")),
+            "Between map points (km)": round(centre, 1),
+            "Map points longer by (km)": round(centre - float(row["km"]), 1),
+        })
+    return pd.DataFrame(rows)

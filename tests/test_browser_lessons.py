@@ -5,7 +5,8 @@ Run All Cells from the Run menu, wait until the kernel is idle and no prompt sho
 ``*``, then check that every code cell ran and no cell shows an error; answer one
 single-choice quiz question wrongly and then rightly through the rendered widgets and
 read the feedback from the page (and the saved progress); check that every map's iframe
-has Leaflet loaded and markers drawn. Lesson 00 also runs in the Notebook 7 interface.
+has Leaflet loaded and markers drawn; and check what the rendered lesson shows a student
+(no unintended maths, no internal ids: tests/test_rendered_lessons_browser.py). Lesson 00 also runs in the Notebook 7 interface.
 Screenshots go to test-artifacts/browser/ for a person to look at.
 
 Every wait is for a condition (tools/screenshots.py): Run All is over when the kernel is
@@ -23,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from conftest import browser_missing, skip_or_fail
+from test_rendered_lessons_browser import check_rendered, save_snapshot, snapshot_page
 from tools.screenshots import (
     ARTIFACTS, ROOT, code_cells, error_outputs, lab_server, leaflet_state,
     lessons, map_frames, open_notebook, route_offline, run_all, scroll_screenshots,
@@ -174,6 +176,11 @@ def test_lesson_runs_in_jupyterlab(page, server, lesson):
         assert state["leaflet"], f"{lesson.name}: map {k + 1} has no Leaflet (CDN routing or offline assets broken)"
         assert state["container"] and (state["icons"] + state["paths"] + state["markerPane"]) > 0, (
             f"{lesson.name}: map {k + 1} shows no markers: {state}")
+
+    # what a student reads: no maths the lesson did not mean, no internal ids
+    snapshot = snapshot_page(page)
+    save_snapshot(snapshot, ARTIFACTS / "rendered" / f"{lesson.stem}.json")
+    check_rendered(lesson, snapshot)
 
     qid = _exercise_quiz(page, server, number)
     if _single_questions(number):
