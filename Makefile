@@ -83,6 +83,7 @@ lab: $(VENV)/.installed-runtime $(LAB_DEFAULTS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/lessons/00_start_here.ipynb $(LAB_ARGS)
 
 test: $(VENV)/.installed-site offline-assets
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 check-notebooks: $(VENV)/.installed-runtime

@@ -211,11 +211,11 @@ def opinion_chart(series=None, event_ids=None, start=None, end=None):
         rows = t[t["series"] == name]
         colour, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
         segs = _segments(rows)
-        for k, seg in enumerate(segs):
+        for seg in segs:
             for a, b in zip(seg, seg[1:]):
                 ax.plot([_x(a), _x(b)], [a.value_pct, b.value_pct], color=colour, linewidth=1.8,
                         linestyle="--" if _season_moved(b) else "-")
-            for j, r in enumerate(seg):
+            for r in seg:
                 hollow = str(r.confidence) == "low"
                 ax.plot(_x(r), r.value_pct, marker=marker, color=colour, markersize=6,
                         markerfacecolor="white" if hollow else colour, linestyle="none")

@@ -300,7 +300,8 @@ def test_a_team_sees_only_its_own_brief_and_move_before_resolution(tmp_path, mon
     real_read, real_text = class_play.read_json, Path.read_text
     monkeypatch.setattr(class_play, "read_json", lambda p: opened.append(Path(p)) or real_read(p))
     monkeypatch.setattr(Path, "read_text", lambda p, *a, **k: opened.append(Path(p)) or real_text(p, *a, **k))
-    green.my_move(); green.results_text(); green.current_round(); green.options(); green.brief()
+    for call in (green.my_move, green.results_text, green.current_round, green.options, green.brief):
+        call()
     sim.join("week9", "Team Green", folder=tmp_path).move_panel()
     monkeypatch.undo()
     mine = class_play.safe_name("Team Green") + ".json"

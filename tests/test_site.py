@@ -287,7 +287,7 @@ def test_every_page_loads_renders_its_maps_and_passes_axe(site, served, site_pag
         page.failed.clear()
         page.js_errors.clear()
         page.goto(served + name, wait_until="load")
-        for k, el in enumerate(page.locator("iframe[srcdoc]").element_handles(), 1):
+        for el in page.locator("iframe[srcdoc]").element_handles():
             frame = el.content_frame()
             frame.wait_for_selector(".leaflet-container")
             frame.wait_for_function("() => document.querySelectorAll('.leaflet-marker-icon, "
