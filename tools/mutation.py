@@ -88,6 +88,8 @@ def _prepare(module: dict, shared: dict) -> Path:
     settings["source_paths"] = ["helpers/"]
     settings["only_mutate"] = [module["path"]]
     settings["pytest_add_cli_args_test_selection"] = tests
+    for node in module.get("deselect", []):
+        settings["pytest_add_cli_args"] = [*settings.get("pytest_add_cli_args", []), "--deselect", node]
     lines = ["# Written by tools/mutation.py for one module; edit pyproject.toml instead.", "[tool.mutmut]"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in settings.items()]
     lines += [
@@ -106,7 +108,42 @@ def _mutmut(work: Path, *args: str, timeout: float | None = None, log=None) -> s
                           stdout=log or subprocess.PIPE, stderr=subprocess.STDOUT if log else subprocess.PIPE)
 
 
-def run(names: list[str], jobs: int, minutes: float, tests: list[str] | None = None) -> None:
+_GENERATE = """
+import json, os
+from pathlib import Path
+from mutmut.__main__ import (copy_also_copy_files, copy_src_dir, create_mutants, setup_source_paths,
+                             store_lines_covered_by_tests, walk_mutatable_files)
+from mutmut.mutation.data import SourceFileMutationData
+os.makedirs("mutants", exist_ok=True)
+copy_src_dir(); copy_also_copy_files(); setup_source_paths(); store_lines_covered_by_tests()
+create_mutants(1)
+names = []
+for path in walk_mutatable_files():
+    m = SourceFileMutationData(path=path)
+    m.load()
+    names += list(m.exit_code_by_key)
+print(json.dumps(names))
+"""
+
+
+def _sample(module: dict, work: Path, size: int) -> list[str]:
+    """An evenly spread, repeatable sample of ``size`` of the module's mutants."""
+    import json
+
+    proc = subprocess.run([sys.executable, "-c", _GENERATE], cwd=work, capture_output=True, text=True,
+                          timeout=1800)
+    if proc.returncode:
+        sys.exit(f"generating mutants in {work} failed:\n{proc.stderr[-2000:]}")
+    names = sorted((n for n in json.loads(proc.stdout.splitlines()[-1])
+                    if any(fnmatch.fnmatchcase(n, g) for g in _globs(module))), key=_natural)
+    if size >= len(names):
+        return names
+    step = len(names) / size
+    return [names[int(i * step)] for i in range(size)]
+
+
+def run(names: list[str], jobs: int, minutes: float, tests: list[str] | None = None,
+        sample: int | None = None) -> None:
     shared, modules = _config()
     if tests:  # e.g. the suite as it was, for a baseline
         modules = [dict(m, tests=tests) for m in modules]
@@ -118,13 +155,39 @@ def run(names: list[str], jobs: int, minutes: float, tests: list[str] | None = N
         work = _prepare(module, shared)
         start = time.monotonic()
         print(f"mutation: {module['name']} ({module['path']}) with {', '.join(module['tests'])}", flush=True)
+        # mutmut reruns every mutant named on its command line and, run without names,
+        # only the mutants it has no result for. So: a first run names nothing (or the
+        # module's function globs); a rerun names the survivors (new tests may kill them;
+        # none can un-kill a mutant), then, for a whole-file module, runs without names
+        # to pick up the mutants of functions changed since.
+        before = results(module)
+        steps = []
+        if before:
+            left = sorted((n for n, (s, _) in before.items() if s == "survived"), key=_natural)
+            if left:
+                steps.append(left)
+            if not module.get("functions") and not (work / "sample.txt").exists():
+                steps.append([])
+            else:
+                steps.append(sorted(n for n, (s, _) in before.items() if s not in DETECTED | {"survived"}))
+        elif sample:
+            steps.append(_sample(module, work, sample))
+            (work / "sample.txt").write_text(f"{len(steps[0])}\n", encoding="utf-8")
+        else:
+            steps.append(_globs(module) if module.get("functions") else [])
+        status = "nothing to run"
         with open(work / "run.log", "w", encoding="utf-8") as log:
-            try:
-                proc = _mutmut(work, "run", "--max-children", str(jobs), *_globs(module),
-                               timeout=minutes * 60, log=log)
-                status = f"exit {proc.returncode}"
-            except subprocess.TimeoutExpired:
-                status = f"stopped after {minutes:g} min (rerun to continue)"
+            for names_ in steps:
+                if module.get("functions") and not names_ and before:
+                    continue
+                left_s = minutes * 60 - (time.monotonic() - start)
+                try:
+                    proc = _mutmut(work, "run", "--max-children", str(jobs), *names_, timeout=max(left_s, 60),
+                                   log=log)
+                    status = f"exit {proc.returncode}"
+                except subprocess.TimeoutExpired:
+                    status = f"stopped after {minutes:g} min (rerun to continue)"
+                    break
         (work / "last_run.txt").write_text(
             f"{dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {time.monotonic() - start:.0f} s, {status}\n",
             encoding="utf-8")
@@ -386,10 +449,12 @@ def main(argv=None) -> None:
     parser.add_argument("modules", nargs="*", help="module names from [[tool.allies.mutation]] (default: all)")
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("MUTATION_JOBS", "1")))
     parser.add_argument("--tests", nargs="+", help="run with these test files instead of the configured ones")
+    parser.add_argument("--sample", type=int, default=int(os.environ.get("MUTATION_SAMPLE", "0")) or None,
+                        help="on a first run, test only this many mutants, evenly spread (the report says so)")
     parser.add_argument("--minutes", type=float, default=float(os.environ.get("MUTATION_MINUTES", "30")))
     args = parser.parse_args(argv)
     if args.command == "run":
-        run(args.modules, args.jobs, args.minutes, args.tests)
+        run(args.modules, args.jobs, args.minutes, args.tests, args.sample)
     elif args.command == "baseline":
         baseline(args.modules)
     else:
