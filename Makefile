@@ -123,17 +123,20 @@ review: $(VENV)/.installed-runtime
 # pyproject.toml ([[tool.allies.mutation]]: the module list and each module's fast test
 # files), one module at a time in .mutation/<name>/, then the report. Some modules:
 # make mutation MUTATION_MODULES="data geo"; MUTATION_MINUTES caps each module's run (a
-# rerun continues where it stopped); MUTATION_JOBS mutants at a time.
+# rerun continues where it stopped); MUTATION_JOBS mutants at a time; MUTATION_SAMPLE=200
+# tests an evenly spread 200 of each module's mutants on a first run (the report says so).
 MUTATION_MODULES ?=
 MUTATION_MINUTES ?= 30
 MUTATION_JOBS    ?= 1
+MUTATION_SAMPLE  ?=
 .PHONY: mutation
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
 	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
 	touch $@
 
 mutation: $(VENV)/.installed-dev
-	$(BIN)/python tools/mutation.py run $(MUTATION_MODULES) --minutes $(MUTATION_MINUTES) --jobs $(MUTATION_JOBS)
+	$(BIN)/python tools/mutation.py run $(MUTATION_MODULES) --minutes $(MUTATION_MINUTES) --jobs $(MUTATION_JOBS) \
+	    $(if $(MUTATION_SAMPLE),--sample $(MUTATION_SAMPLE))
 	$(BIN)/python tools/mutation.py report
 
 clean:

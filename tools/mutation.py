@@ -162,7 +162,10 @@ def run(names: list[str], jobs: int, minutes: float, tests: list[str] | None = N
         # to pick up the mutants of functions changed since.
         before = results(module)
         steps = []
-        if before:
+        if sample and not (work / "sample.txt").exists():
+            steps.append(_sample(module, work, sample))
+            (work / "sample.txt").write_text(f"{len(steps[0])}\n", encoding="utf-8")
+        elif before:
             left = sorted((n for n, (s, _) in before.items() if s == "survived"), key=_natural)
             if left:
                 steps.append(left)
@@ -170,9 +173,6 @@ def run(names: list[str], jobs: int, minutes: float, tests: list[str] | None = N
                 steps.append([])
             else:
                 steps.append(sorted(n for n, (s, _) in before.items() if s not in DETECTED | {"survived"}))
-        elif sample:
-            steps.append(_sample(module, work, sample))
-            (work / "sample.txt").write_text(f"{len(steps[0])}\n", encoding="utf-8")
         else:
             steps.append(_globs(module) if module.get("functions") else [])
         status = "nothing to run"
@@ -351,7 +351,7 @@ def report() -> None:
         f"past the limit ({shared.get('timeout_multiplier')} x the clean run + {shared.get('timeout_constant')} s; "
         "counted as detected), *survived* when every test still passes. *Equivalent* survivors behave "
         "exactly like the original and are left out of the scores; *other* counts mutants not run (a run cut "
-        "short by `MUTATION_MINUTES`) or reached by no test.",
+        "short by `MUTATION_MINUTES`, or left out of a sample) or reached by no test.",
         "",
         "*Logic* mutants change behaviour; *text* mutants change only the wording of a message (every changed "
         "string literal holds a space, e.g. an error message's prose; a key such as `\"type\"` counts as "
@@ -376,6 +376,9 @@ def report() -> None:
             continue
         last = WORK / module["name"] / "last_run.txt"
         when = last.read_text(encoding="utf-8").split(",")[0] if last.exists() else "?"
+        sampled = WORK / module["name"] / "sample.txt"
+        if sampled.exists():
+            when += f"; a sample of {sampled.read_text(encoding='utf-8').strip()} of {len(found)} mutants"
         survivors = sorted((n for n, (s, _) in found.items() if s == "survived"), key=_natural)
         good_equiv, stale = set(), set()
         for n in survivors:
