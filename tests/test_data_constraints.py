@@ -24,6 +24,14 @@ RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
 TABLES = [r["name"] for r in DESCRIPTOR["resources"] if r.get("format") != "geojson"]
 
 
+@pytest.fixture(autouse=True)
+def _cold_caches():
+    """Each test loads from the files: with warm lru_caches a test would not reach the
+    loader at all, and a mutation run would wrongly count it as not covering the loader."""
+    data._load_cached.cache_clear()
+    data._read_descriptor.cache_clear()
+
+
 def _set(base, name, column, value, row=1):
     def change(rows):
         rows[row][rows[0].index(column)] = value
@@ -372,3 +380,161 @@ def test_cite_max_sources_and_fallbacks(tmp_path):
     assert f"Sources: {pkg['sources'][0]['title']} ({pkg['sources'][0]['date']});" in line
     assert f"licence {' / '.join(lic['title'] for lic in pkg['licenses'])};" in line
     assert f"retrieved {pkg['retrieved']}." in line
+
+
+# ------------------------------------------------- cases the mutation run left alive
+
+
+def _edit_resource(base, name, change):
+    path = base / "datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    change(next(r for r in desc["resources"] if r["name"] == name), desc)
+    path.write_text(json.dumps(desc), encoding="utf-8")
+
+
+def test_a_composite_primary_key_refuses_a_duplicate(tmp_path):
+    # us_troops: primaryKey [iso3, as_of]; row 1 copied to the end
+    base = _copy(tmp_path)
+    _rewrite(base / "us_troops.csv", lambda rows: rows.append(list(rows[1])))
+    n = len(data.load_dataset("us_troops"))
+    msg = _load_error(base, "us_troops")
+    assert f"data row {n + 1} (line {n + 2}), column 'iso3, as_of': expected a unique value (row 1, line 2 " \
+        f"already has it), found 'KOR, 2014-01-01' again. Fix: give the row its own id or remove the duplicate" in msg
+
+
+def test_an_empty_string_primary_key_is_named(tmp_path):
+    # places: primaryKey "place_id" (a string, not a list); made optional so only the key rule speaks
+    base = _copy(tmp_path)
+    _edit_descriptor(base, "places", "place_id", constraints={})
+    _set(base, "places", "place_id", "", row=2)
+    assert "data row 2 (line 3), column 'place_id': expected a value (part of the primary key), found an empty " \
+        "cell. Fix: fill in the cell" in _load_error(base, "places")
+
+
+def test_a_unique_column_outside_the_key_is_checked_after_an_empty_cell(tmp_path):
+    # us_troops.note made unique and optional: row 1 empty, rows 2 and 3 the same -> row 3 is named
+    base = _copy(tmp_path)
+    _edit_descriptor(base, "us_troops", "note", constraints={"unique": True})
+    _set(base, "us_troops", "note", "", row=1)
+    _set(base, "us_troops", "note", "same", row=2)
+    _set(base, "us_troops", "note", "same", row=3)
+    assert "data row 3 (line 4), column 'note': expected a unique value (row 2, line 3 already has it)" in \
+        _load_error(base, "us_troops")
+
+
+def test_only_false_values_or_only_true_values_in_the_schema(tmp_path):
+    base = _copy(tmp_path)
+    _edit_descriptor(base, "us_troops", "approximate", falseValues=["no"])
+    _set(base, "us_troops", "approximate", "maybe")
+    assert "expected one of true, True, TRUE, 1 (true) or no (false), found 'maybe'" in _load_error(base, "us_troops")
+    _edit_descriptor(base, "us_troops", "approximate", trueValues=["yes"], falseValues=["no"])
+    _edit_resource(base, "us_troops", lambda r, d: next(
+        f for f in r["schema"]["fields"] if f["name"] == "approximate").pop("falseValues"))
+    assert "expected one of yes (true) or false, False, FALSE, 0 (false), found 'maybe'" in \
+        _load_error(base, "us_troops")
+
+
+def test_an_unknown_type_is_named_by_its_type(tmp_path):
+    base = _copy(tmp_path)
+    _edit_descriptor(base, "us_troops", "troops", type="duration")
+    assert "column 'troops': expected duration, found '28500'" in _load_error(base, "us_troops")
+
+
+def test_dtypes_of_optional_integers_years_booleans(tmp_path):
+    # disputes.administered_since: optional integer -> Int64; us_troops.troops: required -> int64
+    assert str(data.load_dataset("disputes")["administered_since"].dtype) == "Int64"
+    assert str(data.load_dataset("us_troops")["troops"].dtype) == "int64"
+    assert str(data.load_dataset("us_troops")["approximate"].dtype) == "boolean"
+    assert str(data.load_dataset("places")["lat"].dtype) == "float64"
+
+
+def test_load_all_reads_the_folder_it_is_given(tmp_path):
+    base = _copy(tmp_path)
+    _set(base, "us_troops", "troops", "12345")
+    assert data.load_all(base_dir=base)["us_troops"]["troops"].iloc[0] == 12345
+
+
+@pytest.mark.parametrize("kind", ["MultiPolygon", "MultiLineString", "LineString", "Point", "Polygon", "Feature"])
+def test_every_geojson_type_loads(tmp_path, kind):
+    base = _copy(tmp_path)
+    name = next(r["name"] for r in DESCRIPTOR["resources"] if r.get("format") == "geojson")
+    (base / f"{name}.geojson").write_text(json.dumps({"type": kind, "coordinates": []}), encoding="utf-8")
+    assert data.load_shape(name, base_dir=base)["type"] == kind
+
+
+def test_a_geojson_list_is_named_as_a_list(tmp_path):
+    base = _copy(tmp_path)
+    name = next(r["name"] for r in DESCRIPTOR["resources"] if r.get("format") == "geojson")
+    (base / f"{name}.geojson").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"expected a 'type' such as FeatureCollection, found 'list'"):
+        data.load_shape(name, base_dir=base)
+
+
+def test_list_datasets_columns_and_licences():
+    listing = data.list_datasets().set_index("name")
+    assert list(listing.columns) == ["title", "kind", "file", "licence"]
+    r = RESOURCES["military_spending"]
+    assert listing.loc["military_spending", "licence"] == ", ".join(lic["name"] for lic in r["licenses"])
+    assert listing.loc["military_spending", "title"] == r["title"]
+    assert listing.loc["us_troops", "file"] == "us_troops.csv"
+
+
+def test_defaults_when_the_descriptor_leaves_things_out(tmp_path):
+    base = _copy(tmp_path)
+
+    def strip(r, d):
+        del r["title"]
+        r["licenses"] = [{"name": "X-1"}, {}]
+        r["sources"] = [{"date": "2020"}]
+        del r["retrieved"]
+        del d["retrieved"]
+        fld = next(f for f in r["schema"]["fields"] if f["name"] == "note")
+        del fld["type"]
+        del fld["description"]
+
+    _edit_resource(base, "us_troops", strip)
+    line = data.cite("us_troops", base_dir=base)
+    # no title: the name; a source without title: just its date; licence by name; no date
+    assert line == ('Data: us_troops. Sources:  (2020); licence X-1 / ; retrieved date not recorded. '
+                    'Course dataset "us_troops" (datasets/us_troops.csv).')
+    listing = data.list_datasets(base_dir=base).set_index("name")
+    assert listing.loc["us_troops", "title"] == "us_troops" and listing.loc["us_troops", "licence"] == "X-1, "
+    note = data.describe("us_troops", base_dir=base).set_index("column").loc["note"]
+    assert (note["type"], note["description"]) == ("string", "")
+    assert repr(data.citation("us_troops", base_dir=base)) == line
+
+
+def test_field_constraints_of_a_date_enum_and_a_map_shape(tmp_path):
+    base = _copy(tmp_path)
+    _edit_descriptor(base, "events", "date", constraints={"enum": ["1905-02-22"]})
+    assert data.field_constraints("events", "date", base_dir=base) == {"enum": [date(1905, 2, 22)]}
+    name = next(r["name"] for r in DESCRIPTOR["resources"] if r.get("format") == "geojson")
+    with pytest.raises(DatasetError, match=rf"'{name}' is a map shape \(GeoJSON\), not a table: it has no columns"):
+        data.field_constraints(name)
+
+
+def test_describe_shows_length_rules(tmp_path):
+    base = _copy(tmp_path)
+    _edit_descriptor(base, "us_troops", "iso3", constraints={"minLength": 3, "maxLength": 3})
+    assert data.describe("us_troops", base_dir=base).set_index("column").loc["iso3", "rules"] == \
+        "at least 3 characters; at most 3 characters"
+
+
+def test_a_resource_without_a_name_is_refused_even_after_a_map_shape(tmp_path):
+    base = _copy(tmp_path)
+    path = base / "datapackage.json"
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    shapes = [r for r in desc["resources"] if r.get("format") == "geojson"]
+    tables = [r for r in desc["resources"] if r.get("format") != "geojson"]
+    del tables[-1]["name"]
+    desc["resources"] = shapes + tables  # the shape first: the check must go on past it
+    path.write_text(json.dumps(desc), encoding="utf-8")
+    with pytest.raises(DatasetError, match=rf"resource number {len(desc['resources'])} needs a 'name'"):
+        data.load_dataset("places", base_dir=base)
+
+
+def test_a_bad_byte_in_the_header_is_placed_in_the_header(tmp_path):
+    base = _copy(tmp_path)
+    path = base / "us_troops.csv"
+    path.write_bytes(b"iso3,coun\xe9try" + path.read_bytes()[len(b"iso3,country"):])
+    assert "us_troops.csv, header (line 1), column 'country': expected UTF-8 text" in _load_error(base, "us_troops")

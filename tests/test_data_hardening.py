@@ -6,7 +6,7 @@ import pytest
 
 from helpers import data
 from helpers.errors import DatasetError
-from test_data import _copy, _rewrite
+from test_data import _cold_caches, _copy, _rewrite  # noqa: F401 - _cold_caches is an autouse fixture
 
 
 def _set(base, name, column, value, row=1):

@@ -223,3 +223,15 @@ def test_from_dms_number_refusals(args, message):
     with pytest.raises(geo.CoordinateError) as err:
         geo.from_dms(*args)
     assert message in str(err.value)
+
+
+def test_from_dms_number_alone_is_degrees():
+    # minutes and seconds default to 0: 37.5 stays 37.5
+    assert geo.from_dms(37.5) == 37.5
+    assert geo.from_dms(-122) == -122.0
+
+
+def test_exactly_twelve_ids_are_listed_without_an_ellipsis():
+    with pytest.raises(DatasetError) as err:
+        geo.place_coords("zz", places=_places(12))
+    assert str(err.value).endswith("Known ids include: " + ", ".join(f"p{i:02d}" for i in range(12)))

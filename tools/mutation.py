@@ -161,6 +161,7 @@ def run(names: list[str], jobs: int, minutes: float, tests: list[str] | None = N
         # none can un-kill a mutant), then, for a whole-file module, runs without names
         # to pick up the mutants of functions changed since.
         before = results(module)
+        _remember_detected(module, before)
         steps = []
         if sample and not (work / "sample.txt").exists():
             steps.append(_sample(module, work, sample))
@@ -227,7 +228,23 @@ def results(module: dict, diffs: bool = False) -> dict[str, list]:
     if proc.returncode:
         sys.exit(f"reading mutmut's results in {work} failed:\n{proc.stderr[-2000:]}")
     found = json.loads(proc.stdout or "{}")
+    # A change of the test files makes mutmut forget every result. New tests cannot
+    # un-kill a mutant, so a mutant detected before and not rerun since keeps its verdict.
+    previous = work / "detected.json"
+    if previous.exists():
+        for k, status in json.loads(previous.read_text(encoding="utf-8")).items():
+            if k in found and found[k][0] not in DETECTED | {"survived"}:
+                found[k][0] = status
     return {k: v for k, v in found.items() if any(fnmatch.fnmatchcase(k, g) for g in _globs(module))}
+
+
+def _remember_detected(module: dict, found: dict) -> None:
+    import json
+
+    path = WORK / module["name"] / "detected.json"
+    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    old.update({k: v[0] for k, v in found.items() if v[0] in DETECTED})
+    path.write_text(json.dumps(old, indent=0), encoding="utf-8")
 
 
 def _judgements() -> dict:
