@@ -13,11 +13,11 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from test_data import _copy, _rewrite
 
 import helpers
 from helpers import data
 from helpers.errors import DatasetError
-from test_data import _copy, _rewrite
 
 DESCRIPTOR = json.loads((helpers.DATASETS_DIR / "datapackage.json").read_text(encoding="utf-8"))
 RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}

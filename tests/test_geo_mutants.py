@@ -32,8 +32,8 @@ def test_the_poles_and_the_antimeridian_are_allowed(lat, lon):
     (0, -181, "Longitude -181.0 is outside -180..180."),
     (float("nan"), 0, "The coordinates are missing (NaN). Check the dataset row they come from."),
     (0, float("nan"), "The coordinates are missing (NaN)."),
-    ("north", 0, "The coordinates are not numbers: got lat='north', lon=0. Give decimal degrees, e.g. "
-                 "(37.5665, 126.978)."),
+    ("north", 0, ("The coordinates are not numbers: got lat='north', lon=0. Give decimal degrees, e.g. "
+                 "(37.5665, 126.978).")),
 ])
 def test_bad_coordinates_are_named_exactly(lat, lon, message):
     with pytest.raises(geo.CoordinateError) as err:

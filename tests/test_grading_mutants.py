@@ -233,8 +233,8 @@ def test_ordering_none_right_and_one_wrong_position_wording():
 @pytest.mark.parametrize("answer, feedback", [
     (["A", "B", "C"], "Put all 4 items in order (you gave 3)."),
     (["A", "B", "C", "D", "A"], "Put all 4 items in order (you gave 5)."),
-    (["A", "A", "C", "D"], "'A' is in positions 1, 2. Each item must appear exactly once: swap one of them for "
-                           "the missing item."),
+    (["A", "A", "C", "D"], ("'A' is in positions 1, 2. Each item must appear exactly once: swap one of them for "
+                           "the missing item.")),
     (["A", None, "C", "D"], "Every position needs an item. Fill the empty position, then press Check."),
     (["A", "B", "C", "Z"], "'Z' is not one of the items to order."),
     (["A", "B", "C", 4], "4 is not one of the items to order."),
