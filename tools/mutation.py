@@ -396,7 +396,9 @@ def report() -> None:
         when = last.read_text(encoding="utf-8").split(",")[0] if last.exists() else "?"
         sampled = WORK / module["name"] / "sample.txt"
         if sampled.exists():
-            when += f"; a sample of {sampled.read_text(encoding='utf-8').strip()} of {len(found)} mutants"
+            run_ = sum(1 for st, _ in found.values() if st in DETECTED | {"survived"})
+            when += f"; {run_} of {len(found)} mutants run (first run: an even sample of " \
+                    f"{sampled.read_text(encoding='utf-8').strip()})"
         survivors = sorted((n for n, (s, _) in found.items() if s == "survived"), key=_natural)
         good_equiv, stale = set(), set()
         for n in survivors:
@@ -443,6 +445,9 @@ def report() -> None:
     out += ["", ("How to run: `make mutation` (every module; `make mutation MUTATION_MODULES=\"data geo\"` for "
             "some; `MUTATION_MINUTES` caps each module's run, and a rerun continues). One mutant: "
             "`cd .mutation/<module> && ../../.venv/bin/mutmut show <name>` (or `apply` it to a scratch copy)."), ""]
+    notes = ROOT / "tools" / "mutation_notes.md"
+    if notes.exists():  # hand-written remarks on the latest run
+        out += [notes.read_text(encoding="utf-8").rstrip(), ""]
     REPORT.write_text("\n".join(out) + "\n" + "\n".join(sections), encoding="utf-8")
     print(f"wrote {REPORT.relative_to(ROOT)}")
 
