@@ -46,6 +46,7 @@ __all__ = [
     "citation",
     "cite",
     "describe",
+    "field_constraints",
     "list_datasets",
     "load_all",
     "load_dataset",
@@ -59,8 +60,10 @@ _NUMBER_RE = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _INT64 = 2**63
 _MAX_CELL = 100_000
-_TRUE = {"true", "True", "TRUE", "1"}
-_FALSE = {"false", "False", "FALSE", "0"}
+# Table Schema's default spellings of a boolean; a field's own trueValues/falseValues
+# replace them.
+_TRUE = ("true", "True", "TRUE", "1")
+_FALSE = ("false", "False", "FALSE", "0")
 _TYPE_WORDS = {
     "string": "text",
     "integer": "a whole number",
@@ -108,7 +111,11 @@ def _stamp(path: Path):
 
 @functools.lru_cache(maxsize=16)
 def _read_descriptor(path_str: str, stamp) -> dict:
-    path = Path(path_str)
+    # The cache keys on the file's stamp; the work is in _parse_descriptor.
+    return _parse_descriptor(Path(path_str), stamp)
+
+
+def _parse_descriptor(path: Path, stamp) -> dict:
     base = path.parent
     shown = _shown(path, base)
     if stamp is None:
@@ -197,12 +204,22 @@ def _convert(raw: str, field: dict):
             raise ValueError
         return date.fromisoformat(raw)
     if kind == "boolean":
-        if raw in _TRUE:
+        if raw in field.get("trueValues", _TRUE):
             return True
-        if raw in _FALSE:
+        if raw in field.get("falseValues", _FALSE):
             return False
         raise ValueError
     raise ValueError
+
+
+def _expected_words(field: dict) -> str:
+    """What a cell of ``field`` must hold, in words, for an error message."""
+    kind = field.get("type", "string")
+    if kind == "boolean" and ("trueValues" in field or "falseValues" in field):
+        true = ", ".join(field.get("trueValues", _TRUE))
+        false = ", ".join(field.get("falseValues", _FALSE))
+        return f"one of {true} (true) or {false} (false)"
+    return _TYPE_WORDS.get(kind, kind)
 
 
 def _check_constraints(value, raw, field):
@@ -239,9 +256,12 @@ def _enum_values(field):
 
 @functools.lru_cache(maxsize=64)
 def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> pd.DataFrame:
-    base = Path(base_str)
+    # The cache keys on the stamps of the file and the descriptor; the work is in _load.
+    return _load(Path(path_str), Path(base_str), name, stamp)
+
+
+def _load(path: Path, base: Path, name: str, stamp) -> pd.DataFrame:
     resource = _resource(name, base)
-    path = Path(path_str)
     shown = _shown(path, base)
     fix_file = _restore_hint(path, base)
     fields = resource["schema"]["fields"]
@@ -328,8 +348,7 @@ def _load_cached(path_str: str, base_str: str, name: str, stamp, desc_stamp) -> 
             try:
                 value = _convert(raw, field)
             except (ValueError, OverflowError):
-                expected = _TYPE_WORDS.get(field.get("type", "string"), field.get("type"))
-                raise _problem(shown, row, line, col, expected, f"'{raw}'",
+                raise _problem(shown, row, line, col, _expected_words(field), f"'{raw}'",
                                "correct the cell, or " + fix_file) from None
             failed = _check_constraints(value, raw, field)
             if failed:
@@ -503,25 +522,73 @@ def list_datasets(base_dir=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["name", "title", "kind", "file", "licence"])
 
 
-def describe(name: str, base_dir=None) -> pd.DataFrame:
-    """Return the columns of dataset ``name``: type, description (with units) and rules."""
+def field_constraints(name: str, column: str | None = None, base_dir=None) -> dict:
+    """Return the Table Schema constraints of dataset ``name``'s columns, as data.
+
+    Without ``column``: a dict ``{column: constraints}`` in the file's column order;
+    with it, that one column's constraints. Each ``constraints`` is a fresh dict with
+    the keys datapackage.json gives (``required``, ``unique``, ``enum``, ``minimum``,
+    ``maximum``, ``pattern``, ``minLength``, ``maxLength``); a column with no rules
+    gives ``{}``. Limits and enum values of a date column are ``datetime.date``
+    objects, so they compare with the loaded values. This is what :func:`describe`'s
+    "rules" text is written from: read this, never parse that text.
+    """
     resource = _resource(name, base_dir)
+    if _is_shape(resource):
+        raise DatasetError(f"'{name}' is a map shape (GeoJSON), not a table: it has no columns.")
+    rules = {}
+    for f in resource["schema"]["fields"]:
+        c = {key: list(v) if isinstance(v, list) else v for key, v in (f.get("constraints") or {}).items()}
+        if f.get("type") == "date":
+            for key in ("minimum", "maximum"):
+                if key in c:
+                    c[key] = date.fromisoformat(c[key])
+            if "enum" in c:
+                c["enum"] = [date.fromisoformat(v) for v in c["enum"]]
+        rules[f["name"]] = c
+    if column is None:
+        return rules
+    if column in rules:
+        return rules[column]
+    close = difflib.get_close_matches(str(column), list(rules), n=3, cutoff=0.5)
+    hint = ("Did you mean " + " or ".join(f"'{c}'" for c in close) + "?") if close else \
+        f"Its columns are {', '.join(rules)}."
+    raise DatasetError(f"Dataset '{name}' has no column '{column}'. {hint}")
+
+
+def _rules_text(c: dict) -> str:
+    """One column's constraints as the short text describe() shows."""
+    rules = []
+    if c.get("required"):
+        rules.append("required")
+    if c.get("unique"):
+        rules.append("unique")
+    if "enum" in c:
+        rules.append("one of " + "/".join(str(v) for v in c["enum"]))
+    if "minimum" in c:
+        rules.append(f">= {c['minimum']}")
+    if "maximum" in c:
+        rules.append(f"<= {c['maximum']}")
+    if "pattern" in c:
+        rules.append(f"pattern {c['pattern']}")
+    if "minLength" in c:
+        rules.append(f"at least {c['minLength']} characters")
+    if "maxLength" in c:
+        rules.append(f"at most {c['maxLength']} characters")
+    return "; ".join(rules)
+
+
+def describe(name: str, base_dir=None) -> pd.DataFrame:
+    """Return the columns of dataset ``name``: type, description (with units) and rules.
+
+    "rules" is display text; code reads :func:`field_constraints` instead.
+    """
+    resource = _resource(name, base_dir)
+    constraints = field_constraints(name, base_dir=base_dir)
     rows = []
     for f in resource["schema"]["fields"]:
-        c = f.get("constraints") or {}
-        rules = []
-        if c.get("required"):
-            rules.append("required")
-        if c.get("unique"):
-            rules.append("unique")
-        if "enum" in c:
-            rules.append("one of " + "/".join(str(v) for v in c["enum"]))
-        if "minimum" in c:
-            rules.append(f">= {c['minimum']}")
-        if "maximum" in c:
-            rules.append(f"<= {c['maximum']}")
         rows.append({"column": f["name"], "type": f.get("type", "string"),
-                     "description": f.get("description", ""), "rules": "; ".join(rules)})
+                     "description": f.get("description", ""), "rules": _rules_text(constraints[f["name"]])})
     return pd.DataFrame(rows, columns=["column", "type", "description", "rules"])
 
 
@@ -571,17 +638,3 @@ def citation(name: str, base_dir=None, max_sources: int = 4):
     """Return dataset ``name``'s citation (see :func:`cite`) as a display object: put it last
     in a cell and it shows as a wrapped paragraph, plain text where HTML does not render."""
     return _Citation(cite(name, base_dir=base_dir, max_sources=max_sources))
-
-
-def allowed_values(name: str, column: str, base_dir=None) -> list | None:
-    """Return the values ``column`` of dataset ``name`` may take (its schema's ``enum``, in
-    schema order), or None where the schema lists none. For code that offers the choices,
-    such as the claim checker's verdicts; :func:`describe` shows the same rule as words."""
-    fields = _resource(name, base_dir)["schema"]["fields"]
-    for f in fields:
-        if f["name"] == column:
-            enum = (f.get("constraints") or {}).get("enum")
-            return None if enum is None else list(enum)
-    raise DatasetError(
-        f"Dataset '{name}' has no column '{column}'. Its columns: {', '.join(f['name'] for f in fields)}."
-    )

@@ -120,9 +120,10 @@ def verdict_options(claims=None) -> list[str]:
     found = {_text(v).lower() for v in table["verdict"] if _text(v)}
     if not own_table:
         # The schema may allow verdicts no row uses yet; offer those too.
-        from helpers.data import allowed_values
+        from helpers.data import field_constraints
 
-        found |= {_text(v).lower() for v in allowed_values("article_claims", "verdict") or [] if _text(v)}
+        allowed = field_constraints("article_claims", "verdict").get("enum", [])
+        found |= {_text(v).lower() for v in allowed if _text(v)}
     ordered = [v for v in PREFERRED_ORDER if v in found]
     return ordered + sorted(found - set(ordered))
 

@@ -25,6 +25,14 @@ SHAPES = [r["name"] for r in DESCRIPTOR["resources"] if r.get("format") == "geoj
 REGIONAL = {"places", "disputes", "us_bases"}
 
 
+@pytest.fixture(autouse=True)
+def _cold_caches():
+    """Each test loads from the files: with warm lru_caches a test would not reach the
+    loader at all, and a mutation run would wrongly count it as not covering the loader."""
+    data._load_cached.cache_clear()
+    data._read_descriptor.cache_clear()
+
+
 def _copy(tmp_path):
     """A private copy of datasets/ (CSV files and descriptor) that a test may break."""
     target = tmp_path / "datasets"

@@ -3,10 +3,10 @@ or silently wrong numbers. Broken files are always copies in tmp_path."""
 from __future__ import annotations
 
 import pytest
+from test_data import _cold_caches, _copy, _rewrite  # noqa: F401 - _cold_caches is an autouse fixture
 
 from helpers import data
 from helpers.errors import DatasetError
-from test_data import _copy, _rewrite
 
 
 def _set(base, name, column, value, row=1):

@@ -1,4 +1,4 @@
-"""helpers.data.allowed_values: a column's allowed values, read from the schema (for choices in code)."""
+"""The claim checker offers the verdicts the schema allows, read as data (data.field_constraints)."""
 from __future__ import annotations
 
 import json
@@ -6,19 +6,19 @@ import json
 import pytest
 
 from helpers import DATASETS_DIR
-from helpers.data import allowed_values
+from helpers.data import field_constraints
 from helpers.errors import DatasetError
 from helpers.factcheck import verdict_options
 
 
 def test_the_verdicts_are_the_schemas_enum_in_schema_order():
-    assert allowed_values("article_claims", "verdict") == ["correct", "error", "imprecise", "typo", "unverified"]
+    assert field_constraints("article_claims", "verdict")["enum"] == ["correct", "error", "imprecise", "typo", "unverified"]
 
 
 def test_a_column_without_an_enum_has_none_and_an_unknown_column_is_named():
-    assert allowed_values("article_claims", "quote") is None
-    with pytest.raises(DatasetError, match="no column 'verdicts'.*claim_id, quote"):
-        allowed_values("article_claims", "verdicts")
+    assert "enum" not in field_constraints("article_claims", "quote")
+    with pytest.raises(DatasetError, match="verdicts.*Did you mean 'verdict'"):
+        field_constraints("article_claims", "verdicts")
 
 
 def test_a_schema_verdict_no_row_uses_yet_is_offered(tmp_path, monkeypatch):
