@@ -5,19 +5,19 @@ switches:
 
 ``tiles``
     the base map; defaults to :data:`TILES`. ``tiles=None`` draws the data layers on
-    a plain background (no tile requests at all) with a light grey land outline
-    (:data:`LAND_FILE`, Natural Earth, public domain) so the points sit on a coast.
+    a plain background (no tile requests at all). Every map, with tiles or without,
+    carries a light grey land outline (:data:`LAND_FILE`, Natural Earth, public domain)
+    in a pane under the tiles: tiles that load cover it, and without internet the
+    points still sit on a coast.
 ``offline``
     ``True`` inlines Leaflet and jQuery from ``<course>/.offline/node_modules`` (made by
     ``make offline-assets``) so the map works with no internet. When those files are
     missing the normal map comes back with ``m.notice`` saying what to do; nothing is
     raised. Inlining adds about 249 KB (Leaflet 1.9.4 ~148 KB, jQuery 3.7.1 ~88 KB,
-    Leaflet CSS ~15 KB): measured, the default maps are 20-39 KB of HTML, well under the
-    300 KB budget that applies to default maps (the notebook stores the HTML
-    base64-encoded, a third larger again).
-    An offline map also gets the land outline (about 112 KB more: measured 376-395 KB
-    in all), drawn in a pane under the tiles, so it shows only where tiles cannot load;
-    ``tiles=None`` maps carry it too (133-151 KB).
+    Leaflet CSS ~15 KB). Measured (December 2026), the default maps are 142-160 KB of
+    HTML, of which the land outline is about 112 KB, under the 300 KB budget that
+    applies to default maps (the notebook stores the HTML base64-encoded, a third
+    larger again); offline maps are 385-403 KB.
 ``as_table``
     ``True`` returns a DataFrame of what the map shows instead of the map: the
     accessible version for screen readers and for copying numbers.
@@ -27,17 +27,21 @@ dataset arguments (``places=``, ``disputes=`` ...)
 
 Each map also carries ``m.caption`` (the one-line caption a lesson prints under it,
 same as :func:`map_caption`) and ``m.notice`` (empty unless something needs the
-reader's attention). Every text shown in a popup, tooltip or label is HTML-escaped.
+reader's attention). Every HTML fragment (popup, tooltip, label, note, notice) comes
+from a template in ``helpers/templates/maps/`` (escaped by :mod:`helpers.render`);
+popups and tooltips also go through :func:`_for_js_template`, because folium writes
+them into a JavaScript template literal.
 
-Labels are placed in the browser (:class:`_LabelLayout`): each keeps its preferred side
-unless it would overlap another label, a point, a control or a note, or leave the map,
-at whatever width the notebook gives the map and after every zoom. Nearby US bases
-share one label; the islets map's long note folds away on narrow maps.
+Labels are placed in the browser (:class:`_LabelLayout`, ``helpers/static/
+label_layout.js``): each keeps its preferred side unless it would overlap another
+label, a point, a control or a note, or leave the map, at whatever width the notebook
+gives the map and after every zoom. Nearby US bases share one label; the islets map's
+long note and the forces map's troops box fold away on narrow maps.
 """
 from __future__ import annotations
 
-import html as _html
 import json
+from pathlib import Path
 from typing import Iterable, Optional
 
 import folium
@@ -48,6 +52,7 @@ from jinja2 import Template
 import helpers
 from helpers import geo
 from helpers.errors import DatasetError
+from helpers.render import render, safe
 
 __all__ = [
     "CourseMap",
@@ -117,52 +122,43 @@ _SERVICE_COLOURS = {
 }
 _DISPUTE_COLOUR = "#7B3294"
 
-_STYLE = """
-<style>
-.aao-label{position:absolute;white-space:nowrap;font:600 12px/1.25 system-ui,-apple-system,
- "Segoe UI","Noto Sans","Noto Sans CJK KR","Noto Sans CJK JP",sans-serif;color:#111;
- background:rgba(255,255,255,.88);border:1px solid #888;border-radius:3px;padding:1px 4px;
- pointer-events:none}
-.aao-label small{font-weight:400;color:#333}
-.aao-right{left:9px;top:-10px}
-.aao-left{right:9px;top:-10px;text-align:right}
-.aao-left-low{right:9px;top:2px;text-align:right}
-.aao-above{left:0;bottom:8px;transform:translateX(-50%);text-align:center}
-.aao-below{left:0;top:8px;transform:translateX(-50%);text-align:center}
-.aao-above-left{right:4px;bottom:6px;text-align:right}
-.aao-above-left-high{right:4px;bottom:18px;text-align:right}
-.aao-above-right{left:6px;bottom:6px}
-.aao-below-left{right:6px;top:6px;text-align:right}
-.aao-below-right{left:6px;top:6px}
-.aao-distance{border-color:#333;background:#fffbe6}
-.aao-popup{font:13px/1.35 system-ui,sans-serif;min-width:220px}
-.aao-popup table{border-collapse:collapse;margin-top:4px}
-.aao-popup th{text-align:left;vertical-align:top;padding:1px 6px 1px 0;font-weight:600;color:#333}
-.aao-popup td{padding:1px 0}
-.aao-box{position:absolute;z-index:1000;background:rgba(255,255,255,.93);border:1px solid #777;
- border-radius:4px;padding:5px 8px;font:12px/1.35 system-ui,sans-serif;color:#111;max-width:46%}
-.aao-box.bl{left:10px;bottom:58px;max-width:min(46%,360px)}
-details.aao-box summary{cursor:pointer;font-weight:600}
-details.aao-box[open] summary{margin-bottom:3px}
-.leaflet-control-layers{font:12px/1.4 system-ui,sans-serif}
-.aao-box.tl{left:54px;top:10px}
-.aao-box.tr{right:10px;top:10px;max-width:40%}
-.aao-key{display:inline-block;width:10px;height:10px;border-radius:50%;margin-right:4px;
- vertical-align:-1px;border:1px solid #222}
-</style>
-"""
+#: The maps' own CSS and label layout, inlined into every map (so it works offline).
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STYLE_FILE = STATIC_DIR / "maps.css"
+LAYOUT_FILE = STATIC_DIR / "label_layout.js"
+#: The forces map's troops box opens only on maps at least this wide.
+TROOPS_OPEN_MIN_PX = 620
+
 
 
 # ---------------------------------------------------------------------- escaping
 
 
-def _esc(value) -> str:
-    """HTML-escape ``value`` and neutralise the characters that matter inside the
-    JavaScript template literals folium puts popups and tooltips in."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+def _text(value) -> str:
+    """``value`` as display text ("" for a missing value); templates escape it."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    text = _html.escape(str(value), quote=True)
-    return text.replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
+    return str(value)
+
+
+# folium writes popup and tooltip HTML into a JavaScript template literal (`...`):
+# there a backtick would end the string, "${" would start code and a backslash an
+# escape sequence. Their HTML character references display the same characters.
+_JS_TEMPLATE_LITERAL = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
+
+
+def _for_js_template(fragment: str) -> str:
+    """Make escaped HTML safe inside a JavaScript template literal (popups, tooltips)."""
+    return fragment.translate(_JS_TEMPLATE_LITERAL)
+
+
+def _tooltip(text) -> folium.Tooltip:
+    return folium.Tooltip(_for_js_template(render("maps/text.html", text=_text(text))))
+
+
+def _layer_name(text) -> str:
+    """A layer-control name: Leaflet shows it as HTML."""
+    return _for_js_template(render("maps/text.html", text=_text(text)))
 
 
 def _blank(value) -> bool:
@@ -218,7 +214,8 @@ class CourseMap(folium.Map):
         self.caption = caption
         self.notice = ""
         self.offline = False
-        self.get_root().header.add_child(folium.Element(_STYLE), name="aao_style")
+        css = STYLE_FILE.read_text(encoding="utf-8")
+        self.get_root().header.add_child(folium.Element(f"<style>{css}</style>"), name="aao_style")
         if offline:
             self._inline_assets()
 
@@ -240,14 +237,10 @@ class CourseMap(folium.Map):
     def _repr_html_(self, **kwargs) -> str:
         out = super()._repr_html_(**kwargs)
         # Name the map's frame for screen readers (axe frame-title); branca writes none.
-        title = _html.escape(self.caption.split("; ")[0].split(". ")[0] if self.caption else "Interactive map", quote=True)
-        out = out.replace("<iframe ", f'<iframe title="{title}" ', 1)
+        title = self.caption.split("; ")[0].split(". ")[0] if self.caption else "Interactive map"
+        out = out.replace("<iframe ", render("maps/frame_title.html", title=title), 1)
         if self.notice:
-            out = (
-                '<div role="status" style="border-left:4px solid #b45309;padding:0.4em 0.8em;'
-                'margin-bottom:0.4em;background:#fffbeb;color:#1f2937">'
-                f"{_html.escape(self.notice)}</div>" + out
-            )
+            out = render("maps/notice.html", notice=self.notice) + out
         return out
 
 
@@ -267,12 +260,13 @@ def _new_map(center, zoom, tiles, offline, caption) -> CourseMap:
     kwargs = dict(location=list(center), zoom_start=zoom, control_scale=True,
                   offline=offline, caption=caption, zoom_snap=0.25)
     m = CourseMap(tiles=None, **kwargs)
-    if tiles is None or offline:
-        m.get_root().header.add_child(
-            folium.Element(f"<style>.leaflet-container{{background:{PLAIN_BACKGROUND}}}</style>"),
-            name="aao_plain",
-        )
-        _add_land(m)
+    # Every map gets the sea colour and the land outline under the tiles: where tiles
+    # load they cover it; without internet (or with tiles=None) the coast still shows.
+    m.get_root().header.add_child(
+        folium.Element(f"<style>.leaflet-container{{background:{PLAIN_BACKGROUND}}}</style>"),
+        name="aao_plain",
+    )
+    _add_land(m)
     if tiles is not None:
         # One base map needs no radio button in the layer control.
         folium.TileLayer(tiles, control=False).add_to(m)
@@ -318,13 +312,9 @@ def _add_land(m: CourseMap) -> None:
 
 
 def _popup(title: str, rows: Iterable[tuple[str, object]]) -> folium.Popup:
-    cells = "".join(
-        f"<tr><th scope='row'>{_esc(k)}</th><td>{_esc(v)}</td></tr>"
-        for k, v in rows
-        if not _blank(v)
-    )
-    body = f"<div class='aao-popup'><strong>{_esc(title)}</strong><table>{cells}</table></div>"
-    return folium.Popup(body, max_width=340, parse_html=False)
+    body = render("maps/popup.html", title=_text(title),
+                  rows=[(_text(k), _text(v)) for k, v in rows if not _blank(v)])
+    return folium.Popup(_for_js_template(body), max_width=340, parse_html=False)
 
 
 def _label(lat, lon, lines: list[str], where: str = "right", extra_class: str = "",
@@ -336,11 +326,13 @@ def _label(lat, lon, lines: list[str], where: str = "right", extra_class: str = 
     run off the map. ``equal`` shows every line in the same weight (a list of names)
     instead of a first line with smaller details under it.
     """
-    first, *rest = [_esc(x) for x in lines if not _blank(x)]
-    text = first + "".join(f"<br>{r}" if equal else f"<br><small>{r}</small>" for r in rest)
+    first, *rest = [_text(x) for x in lines if not _blank(x)]
     base = f"aao-label {extra_class}".strip()
     icon = folium.DivIcon(
-        html=f"<div class='{base} aao-{where}' data-base='{base}' data-where='{where}'>{text}</div>",
+        # JSON-quoted by folium, so safe as it is; neutralised too, so that no map text
+        # anywhere can open a template literal.
+        html=_for_js_template(render("maps/label.html", base=base, where=where, first=first,
+                                     rest=rest, equal=equal)),
         icon_size=(0, 0),
         icon_anchor=(0, 0),
         class_name="aao-label-anchor",
@@ -357,176 +349,59 @@ def _point(lat, lon, colour, tooltip: str, popup: folium.Popup, radius=7, css="a
         fill=True,
         fill_color=colour,
         fill_opacity=0.95,
-        tooltip=folium.Tooltip(_esc(tooltip)),
+        tooltip=_tooltip(tooltip),
         popup=popup,
         class_name=css,
     )
 
 
-def _box(m: CourseMap, html_text: str, corner: str = "bl", name: str = "aao_box",
-         summary: str = "") -> None:
-    """A fixed note box inside the map (``html_text`` must already be escaped).
+def _box(m: CourseMap, body, corner: str = "bl", name: str = "aao_box",
+         summary: str = "", open_min_px: int = 0, note: bool = False) -> None:
+    """A fixed note box inside the map; ``body`` is text, or ``safe()`` HTML a template made.
 
     With ``summary`` the box is a ``<details>`` element the reader can fold: it opens
-    only where the map is wide enough (:class:`_LabelLayout` closes it on narrow maps,
-    where it would cover the data), and its summary line always shows.
+    only where the map is at least ``open_min_px`` wide (default
+    :attr:`_LabelLayout.NOTE_OPEN_MIN_PX`; the layout closes it on narrower maps, where
+    it would cover the data), and its summary line always shows.
     """
-    if summary:
-        box = (f"<details class='aao-box {corner} aao-note' role='note' open>"
-               f"<summary>{_esc(summary)}</summary>{html_text}</details>")
-    else:
-        box = f"<div class='aao-box {corner}' role='note'>{html_text}</div>"
+    box = render("maps/box.html", body=body, corner=corner, summary=summary,
+                 open_min=open_min_px or "", note=note)
     m.get_root().html.add_child(folium.Element(box), name=name)
 
 
 class _LabelLayout(MacroElement):
-    """Browser-side label placement: each label keeps its preferred side unless it would
-    overlap a label placed before it, another point, a control or a note box, or run off
-    the map; then it takes the first clear place, trying in turn every side, a little
-    farther out, and the label folded onto more (narrower) lines; if no place is clear,
-    the least covered one. A second pass re-places any label still touching another.
+    """Browser-side label placement, from ``helpers/static/label_layout.js`` (inlined
+    into the map, so it works offline; that file's header says how it works).
 
-    Runs again after every zoom, pan, resize and layer switch, so it holds at any map
-    width a notebook gives. A folded note (see :func:`_box`) starts closed on maps
-    narrower than ``NOTE_OPEN_MIN_PX``.
+    Each label keeps its preferred side unless it would overlap another label, a point,
+    a control or a note box, or run off the map; then it takes the first clear place
+    among every side, farther out, folded onto narrower lines and shortened to its first
+    line; a label with no clear place at all is folded away (its text stays in its
+    point's tooltip and in the table). Runs again after every zoom, pan, resize, layer
+    switch, font arriving, print and change of a note's size, so it holds at any map
+    width a notebook gives. A folded box (see :func:`_box`) starts closed on maps
+    narrower than its ``open_min_px`` (``NOTE_OPEN_MIN_PX`` unless it says).
 
     It announces when it is done, so tests and screenshots wait for a condition, not a
-    time: the map's container carries ``data-aao-layout="pending"`` while a layout is
-    due and ``"done"`` once the last pass ran with the map at rest (no zoom or pan
-    animation, e.g. the one ``fitBounds`` starts) and every font loaded
-    (``document.fonts``); ``data-aao-layout-pass`` counts the passes.
+    time: the map's container carries ``data-aao-layout="pending"`` from the moment
+    anything that can move a label happens, and ``"done"`` only once the last layout ran
+    with the map at rest, every font loaded, and nothing it measured moved in the frame
+    after it; ``data-aao-layout-pass`` counts the passes and ``data-aao-folded`` the
+    labels folded away.
     """
 
     NOTE_OPEN_MIN_PX = 900
-    _template = Template("""{% macro script(this, kwargs) %}
-(function (map) {
-  var SIDES = ["right", "left", "above-right", "below-right", "above-left", "below-left", "above", "below"];
-  // Direction in which each side moves away from its point when pushed farther out.
-  var AWAY = {"right": [1, 0], "left": [-1, 0], "left-low": [-1, 0], "above": [0, -1], "below": [0, 1],
-              "above-right": [1, -1], "below-right": [1, 1], "above-left": [-1, -1],
-              "above-left-high": [-1, -1], "below-left": [-1, 1]};
-  var STEPS = [0, 14, 28];     // px farther out
-  var FOLDS = [0, 0.6, 0.42];  // 0: one line per text line; else wrap at this share of the width
-  var c = map.getContainer();
-  var box = function (e) { return e.getBoundingClientRect(); };
-  var area = function (a, b) {
-    var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-    var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-    return w > 0.5 && h > 0.5 ? w * h : 0;
-  };
-  function place(el, side, step, fold, width) {
-    el.className = el.getAttribute("data-base") + " aao-" + side;
-    var d = AWAY[side] || [0, 0];
-    el.style.translate = step ? (d[0] * step) + "px " + (d[1] * step) + "px" : "";
-    if (fold) {
-      el.style.whiteSpace = "normal";
-      el.style.width = "max-content";
-      el.style.maxWidth = Math.max(90, Math.round(width * fold)) + "px";
-    } else {
-      el.style.whiteSpace = el.style.width = el.style.maxWidth = "";
-    }
-  }
-  function layout() {
-    var frame = box(c), fixed = [], points = [];
-    var inner = {left: frame.left + 2, top: frame.top + 2, right: frame.right - 2, bottom: frame.bottom - 2};
-    document.querySelectorAll(".leaflet-control, .aao-box").forEach(function (e) {
-      var b = box(e); if (b.width) fixed.push(b);
-    });
-    c.querySelectorAll("path.aao-base, path.aao-city, path.aao-point").forEach(function (e) {
-      var b = box(e); if (b.width) points.push(b);
-    });
-    // Names first, then distance labels, which can sit anywhere near their line.
-    var labels = Array.prototype.slice.call(c.querySelectorAll(".aao-label[data-where]"));
-    labels.sort(function (a, b) {
-      return a.classList.contains("aao-distance") - b.classList.contains("aao-distance");
-    });
-    var items = labels.map(function (el) {
-      place(el, el.getAttribute("data-where"), 0, 0, 0);
-      var at = box(el.parentNode);
-      return {el: el, pref: el.getAttribute("data-where"), width: box(el).width, box: null, cost: Infinity,
-              // points other than the one this label belongs to
-              others: points.filter(function (p) {
-                return Math.abs((p.left + p.right) / 2 - at.left) > 2 || Math.abs((p.top + p.bottom) / 2 - at.top) > 2;
-              })};
-    });
-    function cost(it, b, placed) {
-      // Running off the map counts double: it is worse than touching another label.
-      var k = 2 * (b.width * b.height - area(b, inner));
-      fixed.concat(it.others).forEach(function (t) { k += area(b, t); });
-      placed.forEach(function (o) { if (o !== it && o.box) k += area(b, o.box); });
-      return k;
-    }
-    function choose(it, placed) {
-      var order = [it.pref].concat(SIDES.filter(function (s) { return s !== it.pref; }));
-      var best = null, bestCost = Infinity;
-      search:
-      for (var f = 0; f < FOLDS.length; f++) {
-        for (var s = 0; s < STEPS.length; s++) {
-          for (var i = 0; i < order.length; i++) {
-            place(it.el, order[i], STEPS[s], FOLDS[f], it.width);
-            var k = cost(it, box(it.el), placed);
-            if (k < bestCost) { best = [order[i], STEPS[s], FOLDS[f]]; bestCost = k; }
-            if (k === 0) break search;
-          }
-        }
-      }
-      place(it.el, best[0], best[1], best[2], it.width);
-      it.box = box(it.el);
-      it.cost = bestCost;
-    }
-    var placed = [];
-    items.forEach(function (it) { choose(it, placed); placed.push(it); });
-    // Greedy order can leave a label where no place was clear: re-place every label
-    // still touching something, now against all the others.
-    for (var round = 0; round < 3; round++) {
-      var moved = false;
-      items.forEach(function (it) {
-        if (cost(it, it.box, items) > 0) { choose(it, items); moved = true; }
-      });
-      if (!moved) break;
-    }
-  }
-  // ---- when to lay out, and saying when it is done
-  var queued = false, passes = 0;
-  var fontsReady = function () {
-    return document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve();
-  };
-  var animating = function () {
-    return !!(map._animatingZoom || (map._panAnim && map._panAnim._inProgress));
-  };
-  function settle() {
-    c.setAttribute("data-aao-layout", "pending");
-    if (queued) return;
-    queued = true;
-    fontsReady().then(function () {
-      window.requestAnimationFrame(function () {
-        queued = false;
-        // Mid-animation positions are not final: the animation's zoomend/moveend calls again.
-        if (animating()) return;
-        layout();
-        // Measuring may have started a font download (a web font for some glyphs): again when it lands.
-        if (document.fonts && document.fonts.status === "loading") { settle(); return; }
-        passes += 1;
-        c.setAttribute("data-aao-layout-pass", String(passes));
-        c.setAttribute("data-aao-layout", "done");
-      });
-    });
-  }
-  c.setAttribute("data-aao-layout", "pending");
-  var note = document.querySelector("details.aao-note");
-  if (note && c.clientWidth < {{ this.NOTE_OPEN_MIN_PX }}) note.open = false;
-  if (note) note.addEventListener("toggle", settle);
-  map.on("zoomstart movestart", function () { c.setAttribute("data-aao-layout", "pending"); });
-  map.on("zoomend moveend resize overlayadd overlayremove", settle);
-  if (document.fonts && document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", settle);
-  layout();  // a first placement at once; the announced one follows
-  settle();
-})({{ this._parent.get_name() }});
-{% endmacro %}""")
+    _template = Template(
+        "{% macro script(this, kwargs) %}(function () {\n{{ this.source }}\n"
+        "aaoLabelLayout({{ this._parent.get_name() }}, {{ this.options }});\n})();{% endmacro %}"
+    )
 
     def __init__(self):
         super().__init__()
         self._name = "AaoLabelLayout"
+        # Read on each map, like the land outline: an edited file is never stale.
+        self.source = LAYOUT_FILE.read_text(encoding="utf-8").replace("</", "<\\/")
+        self.options = json.dumps({"noteOpenMinPx": self.NOTE_OPEN_MIN_PX})
 
 
 def _fmt_km(km: float) -> str:
@@ -721,11 +596,11 @@ def islets_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
     for island, colour in _ISLANDS.items():
         r = rows[island]
         label = f"{EEZ_NM} nmi from {_short(r['name_en'])} ({r['country']})"
-        layer = folium.FeatureGroup(name=_esc(label), show=True)
+        layer = folium.FeatureGroup(name=_layer_name(label), show=True)
         ring = geo.geodesic_circle(r["lat"], r["lon"], f["radius_km"], n=CIRCLE_POINTS)
         folium.Polygon(
             ring, color=colour, weight=2, dash_array="7 5", fill=True, fill_color=colour,
-            fill_opacity=0.07, tooltip=folium.Tooltip(_esc(label)), class_name="aao-circle",
+            fill_opacity=0.07, tooltip=_tooltip(label), class_name="aao-circle",
         ).add_to(layer)
         circles[island] = layer
         table.append({"layer": "200-nmi circles", "feature": label, "lat": r["lat"], "lon": r["lon"],
@@ -739,7 +614,7 @@ def islets_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
         text = f"{_short(ri['name_en'])} – {_short(rl['name_en'])}: {_fmt_km(leg['km'])}"
         folium.PolyLine(
             geo.geodesic_path(leg["a"], leg["b"], n=16), color=_NEUTRAL, weight=2.5,
-            tooltip=folium.Tooltip(_esc(text + ", centre to centre")), class_name="aao-line",
+            tooltip=_tooltip(text + ", centre to centre"), class_name="aao-line",
         ).add_to(lines)
         mid = geo.geodesic_midpoint(leg["a"], leg["b"])
         _label(mid[0], mid[1], [_fmt_km(leg["km"]), "centre to centre"], where=where[leg["island"]],
@@ -791,7 +666,7 @@ def islets_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
                  f"{u_kr} to Ulleungdo, {o_kr} to Oki (Korea, NAHF).")
     note += (f" Dashed circles: {EEZ_NM} nmi from each island. They overlap, and the rocks lie "
              "inside both." if f["rocks_in_both"] else f" Dashed circles: {EEZ_NM} nmi from each island.")
-    _box(m, _esc(note), summary="About the lines and circles")
+    _box(m, note, summary="About the lines and circles", note=True)
     # Fit the two circles whole at any notebook width (zoom 6 at about 960 px wide).
     ring_pts = [p for island in _ISLANDS for p in geo.geodesic_circle(
         rows[island]["lat"], rows[island]["lon"], f["radius_km"], n=24)]
@@ -857,8 +732,8 @@ def disputes_map(*, tiles=TILES, offline: bool = False, as_table: bool = False, 
                       "details": f"{names}. Claimants: {r.get('claimants')}. Administered by: {admin_txt}.",
                       "source": r.get("source")})
     layer.add_to(m)
-    _box(m, _esc("Neutral names on the map; click a point for each party's name, the "
-                 "claimants and the administering state."), corner="tr")
+    _box(m, "Neutral names on the map; click a point for each party's name, the "
+            "claimants and the administering state.", corner="tr")
     _fit(m, list(zip(d["lat"], d["lon"])), pad_deg=0.5)
     _LabelLayout().add_to(m)
     if as_table:
@@ -919,14 +794,12 @@ def _base_short(name: str) -> str:
     return str(name).split(" (")[0].split(",")[0]
 
 
-def _service_key(bases: pd.DataFrame) -> str:
+def _service_key(bases: pd.DataFrame):
+    """The colour key of the services in ``bases`` (safe HTML from its template)."""
     services = [s for s in _SERVICE_COLOURS if s in set(bases["service"].astype(str))]
     others = sorted(set(bases["service"].astype(str)) - set(services))
-    return " ".join(
-        f"<span style='white-space:nowrap'><span class='aao-key' "
-        f"style='background:{_SERVICE_COLOURS.get(s, _NEUTRAL)}'></span>{_esc(s)}</span>"
-        for s in services + others
-    )
+    return safe(render("maps/service_key.html",
+                       services=[(s, _SERVICE_COLOURS.get(s, _NEUTRAL)) for s in services + others]))
 
 
 def forces_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
@@ -948,7 +821,7 @@ def forces_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
     dist = folium.FeatureGroup(name="Seoul – Camp Humphreys", show=True)
     text = f"{_short(seoul['name_en'])} – {_short(hum['name'])}: {_fmt_km(km)}"
     folium.PolyLine([a, b], color=_NEUTRAL, weight=3,
-                    tooltip=folium.Tooltip(_esc(text + ", geodesic")), class_name="aao-line").add_to(dist)
+                    tooltip=_tooltip(text + ", geodesic"), class_name="aao-line").add_to(dist)
     _point(a[0], a[1], "#ffffff", seoul["name_en"],
            _popup(seoul["name_en"], [("Source", seoul.get("source"))]), radius=5, css="aao-city").add_to(dist)
     _label(a[0], a[1], [_short(seoul["name_en"])], where="left").add_to(dist)
@@ -980,8 +853,10 @@ def forces_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
                       "lon": float("nan"), "details": _troops_text(r), "source": r.get("source")})
 
     folium.LayerControl(collapsed=False, position="bottomright").add_to(m)
-    box = "<br>".join(_esc(_troops_text(r)) for _, r in troops.iterrows())
-    _box(m, f"<strong>US troops stationed</strong><br>{box}<br>{_service_key(bases)}", corner="tl")
+    box = render("maps/troops.html", troops=[_troops_text(r) for _, r in troops.iterrows()],
+                 key=_service_key(bases))
+    # Folded on narrow maps, where it would cover most of Korea.
+    _box(m, safe(box), corner="tl", summary="US troops stationed", open_min_px=TROOPS_OPEN_MIN_PX)
     _fit(m, list(zip(bases["lat"], bases["lon"])) + [a], pad_deg=0.3)
     _LabelLayout().add_to(m)
     if as_table:
@@ -1040,7 +915,7 @@ def overview_map(*, tiles=TILES, offline: bool = False, as_table: bool = False,
                   f"{rocks.get('administered_by')}", "source": rocks.get("source")})
 
     folium.LayerControl(collapsed=False, position="bottomright").add_to(m)
-    _box(m, "<strong>US bases</strong> by service: " + _service_key(bases), corner="tl")
+    _box(m, safe(render("maps/overview_key.html", key=_service_key(bases))), corner="tl")
     pts = [(r["lat"], r["lon"]) for _, r in places.loc[places["place_id"].isin(_OVERVIEW_PLACES)].iterrows()]
     _fit(m, pts + list(zip(bases["lat"], bases["lon"])), pad_deg=0.3)
     _LabelLayout().add_to(m)

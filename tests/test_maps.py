@@ -5,11 +5,16 @@ never from figures typed into the test.
 """
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import subprocess
 
 import pytest
 from geographiclib.geodesic import Geodesic
-from conftest import wait_map_ready
+from markupsafe import escape
+from conftest import in_ci, wait_map_ready
 
 import helpers
 from helpers import maps
@@ -136,7 +141,7 @@ def test_disputes_popups_give_every_party_name_claimants_and_administrator(rende
     for _, r in data["disputes"].iterrows():
         for col in ("name_neutral", "name_ko", "name_ja", "claimants"):
             if isinstance(r[col], str) and r[col]:
-                assert maps._esc(r[col]) in html, (r["dispute_id"], col)
+                assert str(escape(r[col])) in html, (r["dispute_id"], col)
         if isinstance(r["administered_by"], str) and r["administered_by"]:
             assert f"{r['administered_by']} (since {int(r['administered_since'])})" in html
 
@@ -252,15 +257,42 @@ def test_tables_list_what_the_maps_show(data):
     assert (forces["layer"] == "US troops").sum() == data["us_troops"]["country"].nunique()
     overview = maps.overview_table()
     assert (overview["layer"] == "Capitals").sum() == 4
-    assert maps.islets_map(as_table=True).equals(islets)
+
+
+def test_islets_table_rows_are_the_dataset_rows(data):
+    """Each point row carries the place's own coordinates, names and source."""
+    table = maps.islets_table().set_index("feature")
+    places = data["places"].set_index("place_id")
+    for pid in ("liancourt_west", "liancourt_east", "ulleungdo", "oki_dogo"):
+        row = table.loc[places.loc[pid, "name_en"]]
+        assert row["layer"] == "Islets and islands"
+        assert (row["lat"], row["lon"]) == (places.loc[pid, "lat"], places.loc[pid, "lon"])
+        assert row["source"] == places.loc[pid, "source"]
+        assert places.loc[pid, "name_ko"] in row["details"] and places.loc[pid, "name_ja"] in row["details"]
+    lines = table[table["layer"] == "Distances"]
+    truth = km_wgs84(point(data["places"], "ulleungdo"), point(data["places"], "liancourt_west"))
+    assert any(f"{truth:.1f} km" in d for d in lines["details"])
+
+
+# Which datasets each map draws, read off the builders' code by hand.
+MAP_DATASETS = {"islets": ["places", "official_distances"], "disputes": ["disputes"],
+                "forces": ["us_bases", "us_troops", "places"], "overview": ["places", "disputes", "us_bases"]}
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
 def test_each_map_has_its_caption(name):
     m = BUILDERS[name]()
-    assert m.caption == maps.map_caption(name)
-    assert "\n" not in m.caption and "Data:" in m.caption and "OpenStreetMap" in m.caption
-    assert "OpenStreetMap" not in maps.map_caption(name, tiles=None)
+    package = json.loads((helpers.DATASETS_DIR / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["name"] for r in package["resources"]}
+    for dataset in MAP_DATASETS[name]:
+        assert dataset in described  # a real, described dataset ...
+        assert f"`{dataset}`" in m.caption  # ... that the caption names
+    assert "\n" not in m.caption and m.caption.startswith("Map: ") and m.caption.endswith(".")
+    assert "© OpenStreetMap contributors" in m.caption
+    assert "OpenStreetMap" not in BUILDERS[name](tiles=None).caption
+    # The map's frame is named for screen readers by the caption's first clause.
+    first = m.caption.split("; ")[0].split(". ")[0]
+    assert f'<iframe title="{escape(first)}" ' in m._repr_html_()
 
 
 def test_unknown_caption_is_a_course_error():
@@ -314,8 +346,13 @@ def test_plain_map_draws_the_land_outline_under_the_data(name):
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
-def test_map_with_tiles_has_no_land_outline(rendered, name):
-    assert "aao_land" not in rendered[name] and "L.geoJSON(" not in rendered[name]
+def test_map_with_tiles_draws_the_land_outline_under_them(rendered, name):
+    """Without internet the tiles fail: the outline under them still shows the coast."""
+    html = rendered[name]
+    assert "L.tileLayer(" in html and html.count("L.geoJSON(") == 1
+    assert re.search(r'createPane\(\s*"aao_land"\);\s*\S+\.style\.zIndex = 150;', html)
+    assert html.index("L.geoJSON(") < html.index("L.tileLayer(") or "aao_land" in html
+    assert maps.PLAIN_BACKGROUND in html
 
 
 def test_offline_map_with_tiles_puts_the_outline_under_them():
@@ -416,3 +453,64 @@ def test_browser_draws_one_inert_land_shape_below_the_data(offline_page, tmp_pat
     assert len(info["labels"]) == 4  # the islets map's own four layers, no outline among them
     assert not any(t.strip().lower() in ("land", "coastline") for t in info["labels"])
     assert page.console_errors == [] and page.request_log == []
+
+
+# ------------------------------------------------------------------ templates and JS
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">`${1}`'
+
+
+def test_every_maps_template_escapes_hostile_text():
+    from helpers.render import render, safe
+
+    out = {
+        "maps/label.html": render("maps/label.html", base="aao-label", where="right", first=HOSTILE,
+                                  rest=[HOSTILE], equal=False),
+        "maps/popup.html": render("maps/popup.html", title=HOSTILE, rows=[(HOSTILE, HOSTILE)]),
+        "maps/text.html": render("maps/text.html", text=HOSTILE),
+        "maps/box.html": render("maps/box.html", body=HOSTILE, corner="bl", summary=HOSTILE,
+                                open_min=620, note=True),
+        "maps/service_key.html": render("maps/service_key.html", services=[(HOSTILE, "#000")]),
+        "maps/troops.html": render("maps/troops.html", troops=[HOSTILE], key=HOSTILE),
+        "maps/overview_key.html": render("maps/overview_key.html", key=HOSTILE),
+        "maps/notice.html": render("maps/notice.html", notice=HOSTILE),
+        "maps/frame_title.html": render("maps/frame_title.html", title=HOSTILE),
+    }
+    for name, html in out.items():
+        assert "<img" not in html and "&lt;img src=x onerror=&#34;window.__pwned=1&#34;&gt;" in html, name
+    # A fragment another template made passes through once, not escaped twice.
+    key = render("maps/service_key.html", services=[("Army", "#009E73")])
+    assert render("maps/overview_key.html", key=safe(key)).endswith(key)
+
+
+def test_tooltips_and_popups_cannot_end_folium_template_literal(data):
+    """folium writes tooltips and popups into JavaScript `...` strings: a backtick in the
+    data would end the string and run what follows (no "${" needed)."""
+    payload = "Rocks`);window.__pwned=1;(`"
+    d = data["disputes"].head(1).copy()
+    d["name_neutral"] = payload
+    html = html_of(maps.disputes_map(disputes=d))
+    assert "`);window.__pwned" not in html
+    assert "Rocks&#96;);window.__pwned=1;(&#96;" in html  # shown as the same text
+    assert maps._for_js_template("a`b${c}\\") == "a&#96;b&#36;{c}&#92;"
+
+
+def test_label_layout_script_is_inlined_from_its_file(rendered):
+    source = maps.LAYOUT_FILE.read_text(encoding="utf-8")
+    assert "function aaoLabelLayout(map, options)" in source
+    for name, html in rendered.items():
+        assert source.replace("</", "<\\/") in html, name
+        assert html.count("function aaoLabelLayout(") == 1
+        assert re.search(r"aaoLabelLayout\(map_[0-9a-f]{32}, \{\"noteOpenMinPx\": 900\}\);", html)
+        assert maps.STYLE_FILE.read_text(encoding="utf-8") in html
+
+
+def test_label_layout_script_is_valid_javascript():
+    node = shutil.which("node")
+    if node is None:
+        if in_ci():
+            pytest.fail("node is not installed; CI=true needs it to check helpers/static/label_layout.js")
+        pytest.skip("node is not installed")
+    done = subprocess.run([node, "--check", str(maps.LAYOUT_FILE)], capture_output=True, text=True,
+                          timeout=60, env={**os.environ})
+    assert done.returncode == 0, done.stderr

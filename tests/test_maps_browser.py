@@ -146,10 +146,14 @@ def _clashes(boxes: list[dict], width: int, height: int) -> list[str]:
 FONTS = {"machine": "", "boxes-0.5em": 0.5, "boxes-1.25em": 1.25}
 
 
-def _check_layout(page, width: int, height: int) -> None:
+def _check_layout(page, width: int, height: int, folded_max: int = 0) -> None:
     boxes = page.evaluate(_BOXES_JS)
     assert sum(b["label"] for b in boxes) >= 2
     assert _clashes(boxes, width, height) == []
+    # A label is folded away only when no place is clear; on these maps none is.
+    folded = page.evaluate("() => document.querySelectorAll('.aao-label.aao-folded').length")
+    assert folded <= folded_max
+    assert page.evaluate("() => document.querySelector('.leaflet-container').getAttribute('data-aao-folded')") == str(folded)
     # No label hides a point that is not its own: every point's centre is clickable.
     hidden = page.evaluate("""() => Array.from(document.querySelectorAll(
         'path.aao-base, path.aao-city, path.aao-point')).filter(p => {
@@ -160,8 +164,12 @@ def _check_layout(page, width: int, height: int) -> None:
     assert hidden == 0
 
 
-# JupyterLab shows a folium map in an iframe 60 % as high as it is wide.
-@pytest.mark.parametrize("width", [960, 700])
+# JupyterLab shows a folium map in an iframe 60 % as high as it is wide; 520 px is a
+# narrow notebook (a split screen, a laptop with the file browser open).
+WIDTHS = [960, 700, 520]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("tiles", [maps.TILES, None], ids=["tiles", "plain"])
 @pytest.mark.parametrize("name", ["forces", "islets", "overview", "disputes"])
 def test_labels_do_not_overlap_or_leave_the_map(offline_page, name, tiles, width):
@@ -174,7 +182,7 @@ def test_labels_do_not_overlap_or_leave_the_map(offline_page, name, tiles, width
     page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
 
 
-@pytest.mark.parametrize("width", [960, 700])
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("font", [f for f in FONTS if f != "machine"])
 @pytest.mark.parametrize("name", ["forces", "islets", "overview", "disputes"])
 def test_labels_hold_without_cjk_fonts(offline_page, name, font, width):
@@ -252,3 +260,72 @@ def test_islets_note_folds_away_on_narrow_maps(offline_page, width, is_open):
     assert [b["text"] for b in boxes if b["label"]
             and min(b["r"], n["r"]) - max(b["l"], n["l"]) > 0.5
             and min(b["b"], n["b"]) - max(b["t"], n["t"]) > 0.5] == []
+
+
+def test_done_is_set_only_after_the_last_event_that_moves_labels(offline_page):
+    """A late resize (a notebook's iframe settling) after "done" turns it to "pending"
+    at once, and "done" comes back only after a layout at the new size."""
+    page = offline_page
+    page.set_viewport_size({"width": 960, "height": 576})
+    _open(page, maps.forces_map(tiles=None), "forces_late_resize.html")
+    before = layout_pass(page)
+    page.evaluate("""() => { const m = document.querySelector('.leaflet-container'); window.__states = [];
+        new MutationObserver(() => window.__states.push(m.getAttribute('data-aao-layout')))
+            .observe(m, {attributes: true, attributeFilter: ['data-aao-layout']}); }""")
+    page.set_viewport_size({"width": 700, "height": 420})
+    wait_layout_after(page, before)
+    states = page.evaluate("() => window.__states")
+    assert states[0] == "pending" and states[-1] == "done", states
+    # Labels are clear of one another and inside the smaller map (the data were fitted
+    # to the wider one, so the troops box may cover a point: not checked here).
+    boxes = [b for b in page.evaluate(_BOXES_JS) if b["label"]]
+    assert _clashes(boxes, 700, 420) == []
+
+
+@pytest.mark.parametrize("tiles", [maps.TILES, None], ids=["tiles", "plain"])
+def test_land_outline_shows_when_tile_requests_fail(offline_page, tiles):
+    """With no internet the tiles fail (offline_page aborts them), and the land outline
+    drawn under them is what the reader sees: one filled path across the map."""
+    page = offline_page
+    page.set_viewport_size({"width": 700, "height": 420})
+    stem = f"forces_land_{'tiles' if tiles else 'plain'}"
+    _open(page, maps.forces_map(tiles=tiles), f"{stem}.html")
+    if tiles:
+        assert any("tile.openstreetmap.org" in url for what, url in page.request_log if what == "aborted")
+    land = page.evaluate("""() => {
+        const pane = document.querySelector('.leaflet-aao_land-pane');
+        const tile = document.querySelector('.leaflet-tile-pane');
+        const path = pane && pane.querySelector('path');
+        const b = path ? path.getBoundingClientRect() : {width: 0, height: 0};
+        return {paths: pane ? pane.querySelectorAll('path').length : 0,
+                d: path ? path.getAttribute('d').length : 0, w: b.width, h: b.height,
+                fill: path && getComputedStyle(path).fill,
+                z: +getComputedStyle(pane).zIndex, tileZ: +getComputedStyle(tile).zIndex,
+                loaded: document.querySelectorAll('img.leaflet-tile-loaded').length};
+    }""")
+    assert land["paths"] == 1 and land["d"] > 1000, land
+    assert land["w"] > 300 and land["h"] > 200, land  # the coast spans the map
+    assert land["fill"] == "rgb(241, 240, 236)"  # maps.LAND_STYLE fillColor #f1f0ec
+    assert land["z"] < land["tileZ"] and land["loaded"] == 0
+    page.screenshot(path=str(ARTIFACTS / f"{stem}.png"))
+
+
+@pytest.mark.parametrize("width,media", [(1280, "screen"), (960, "print"), (700, "print")])
+def test_islets_labels_stay_inside_the_map_and_clear_of_the_note(offline_page, width, media):
+    """Wide screens and print: every label inside the map, none under the note box."""
+    page = offline_page
+    height = int(width * 0.6)
+    page.set_viewport_size({"width": width, "height": height})
+    page.emulate_media(media=media)
+    _open(page, maps.islets_map(), f"islets_{media}_{width}.html")
+    if media == "print":
+        before = layout_pass(page)
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        wait_layout_after(page, before)
+    _check_layout(page, width, height)
+    boxes = page.evaluate(_BOXES_JS)
+    note = [b for b in boxes if b["text"].startswith("About the lines")]
+    assert len(note) == 1
+    names = [b["text"] for b in boxes if b["label"]]
+    assert any(t.startswith("Ulleungdo") for t in names), names
+    page.emulate_media(media="screen")
