@@ -154,3 +154,14 @@ def test_unescaped_dollar_in_markdown_is_caught(tmp_path):
     assert not any("'$'" in p for p in ns.check_notebook(_write(tmp_path, nb)))
     md["source"] = list(md["source"]) + ["then $200 million more."]
     assert any("unescaped '$'" in p for p in ns.check_notebook(_write(tmp_path, nb)))
+
+
+def test_two_escaped_dollars_in_one_paragraph_are_caught(tmp_path):
+    """JupyterLab 4 typesets the text between two escaped \\$ of one paragraph as maths too."""
+    nb = _good_notebook()
+    md = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
+    base = list(md["source"])
+    md["source"] = base + ["\n\n", "A quotation: 'a \\$800 million package'.\n\n", "Then USD 300 million."]
+    assert not any("two '$'" in p for p in ns.check_notebook(_write(tmp_path, nb)))
+    md["source"] = base + ["\n\n", "Japan gave US\\$300 million and US\\$200 million in loans."]
+    assert any("two '$' in one paragraph" in p for p in ns.check_notebook(_write(tmp_path, nb)))

@@ -247,7 +247,13 @@ def check_notebook(path: Path, strict_currency: bool = False) -> list[str]:
                 text = re.sub(r"```.*?```|`[^`]*`", "", "".join(cell.get("source", [])), flags=re.S)
                 if re.search(r"(?<!\\)\$", text):
                     problems.append(f"{path}: cell {i} has an unescaped '$' (JupyterLab typesets the text "
-                                    "between two as maths): write \\$")
+                                    "between two as maths): write USD")
+                for para in re.split(r"\n\s*\n", text):
+                    if para.count("$") >= 2:  # escaped or not: JupyterLab 4 typesets \$...\$ too
+                        problems.append(f"{path}: cell {i} has two '$' in one paragraph (JupyterLab typesets "
+                                        f"the text between them as maths, escaped or not): write USD: "
+                                        f"{para.strip()[:80]!r}")
+                        break
             continue
         if CHECK_MARK in "".join(cell.get("source", "")):
             problems.append(f"{path}: cell {i} carries the '# {CHECK_MARK}' comment, which students read: "
