@@ -74,12 +74,6 @@ KNOWN_IDS: dict[str, list[tuple[str, str]]] = {
         (r"^cell 9 \(output 1 \(application/vnd\.jupyter\.stdout\)\): padded text '\(not stated +\)'",
          "lesson 03 code cell 9 pads the measure inside its brackets: f\"({measures[...]:<14})\""),
     ],
-    "11_simulation_allies_at_the_brink": [
-        (r"^cell (5|13|19) \(output 1 \(application/vnd\.jupyter\.stdout\)\): dataset id "
-         r"'(ev\d{4}_\w+|gsomia_2019_0\d|export_controls_2019_0\d|forced_labour_rulings_0\d)'",
-         "helpers/simulation.py setting_text/brief_text/debrief_text print their source tags as row ids, "
-         "'[events ev2019_57; claims gsomia_2019_01]'"),
-    ],
 }
 
 # Typeset maths of every engine JupyterLab can use: MathJax 3 (JupyterLab 4), MathJax 2
