@@ -68,16 +68,9 @@ MEANT_MATHS: dict[str, list[str]] = {}
 MEANT_IDS: dict[str, list[str]] = {}
 
 #: Hits this test found in text that other files produce, reported to whoever owns them:
-#: lesson stem -> [(regex on the reported line, where it comes from)]. They show as xfail;
+#: lesson stem -> [(regex on the reported line, where it comes from)]. They are printed;
 #: an entry that no longer matches anything fails the test, so it goes once fixed.
-KNOWN_IDS: dict[str, list[tuple[str, str]]] = {
-    "11_simulation_allies_at_the_brink": [
-        (r"^cell (5|13|19) \(output 1 \(application/vnd\.jupyter\.stdout\)\): dataset id "
-         r"'(ev\d{4}_\w+|gsomia_2019_0\d|export_controls_2019_0\d|forced_labour_rulings_0\d)'",
-         "helpers/simulation.py setting_text/brief_text/debrief_text print their source tags as row ids, "
-         "'[events ev2019_57; claims gsomia_2019_01]'"),
-    ],
-}
+KNOWN_IDS: dict[str, list[tuple[str, str]]] = {}
 
 # Typeset maths of every engine JupyterLab can use: MathJax 3 (JupyterLab 4), MathJax 2
 # (older front ends and extensions), KaTeX (jupyterlab-katex).

@@ -222,9 +222,9 @@ class Game:
         store.write_text_atomic(path, json.dumps(self.record(), indent=2, ensure_ascii=False) + "\n")
         return path
 
-    def debrief_text(self) -> str:
-        """The debrief, with this game's moves beside the historical ones."""
-        return debrief_text(self.scenario, self)
+    def debrief_text(self, ids: bool = False) -> str:
+        """The debrief, with this game's moves beside the historical ones (``ids=True``: with dataset ids)."""
+        return debrief_text(self.scenario, self, ids)
 
     def move_panel(self):
         """Widgets for the instructor: one menu per role, a Resolve button, the outcome."""

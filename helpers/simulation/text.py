@@ -19,56 +19,137 @@ def words(text) -> str:
     return " ".join(str(text).split())
 
 
-def source_text(fact) -> str:
-    """Return where a fact comes from: its events and claims ids and its citation."""
-    bits = []
-    if fact.get("events"):
-        bits.append("events " + ", ".join(fact["events"]))
-    if fact.get("claims"):
-        bits.append("claims " + ", ".join(fact["claims"]))
-    if fact.get("cite"):
-        bits.append(str(fact["cite"]))
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def _date_words(value, precision="day") -> str:
+    """An ISO date as a student reads it ("22 August 2019"), only as precise as it is known."""
+    year, month, day = (str(value)[:10].split("-") + ["", ""])[:3]
+    precision = str(precision or "day").lower()
+    if precision.startswith("year") or not month:
+        return year
+    if precision.startswith("month") or not day:
+        return f"{MONTHS[int(month) - 1]} {year}"
+    return f"{int(day)} {MONTHS[int(month) - 1]} {year}"
+
+
+_ROWS: dict = {}
+
+
+def _rows(kind: str) -> dict:
+    """The ``events`` or ``claims`` rows by id (read once)."""
+    if kind not in _ROWS:
+        from helpers.data import load_dataset
+
+        key = "event_id" if kind == "events" else "claim_id"
+        _ROWS[kind] = {str(r[key]): r for r in load_dataset(kind).to_dict("records")}
+    return _ROWS[kind]
+
+
+def source_ids(fact) -> str:
+    """Where a fact comes from as dataset ids, for instructors: ``events ev2019_57; claims gsomia_2019_01``."""
+    bits = [f"{kind} " + ", ".join(fact[kind]) for kind in ("events", "claims") if fact.get(kind)]
     return "; ".join(bits)
 
 
-def fact_line(fact) -> str:
-    """One sourced fact as a line: its text, then its sources in brackets."""
-    return f"{words(fact['text'])} [{source_text(fact)}]"
+def source_text(fact, ids: bool = False) -> str:
+    """Where a fact comes from, in words a student can follow.
+
+    An ``events`` id reads as the event's date and title in the course timeline, a
+    ``claims`` id as the positions table it belongs to (its topic and aspect), a
+    citation as written. With ``ids=True`` the dataset ids follow in brackets, for
+    instructors who want to open the rows.
+    """
+    from helpers.positions import TOPIC_TITLES
+
+    bits = []
+    events = _rows("events") if fact.get("events") else {}
+    dated = []
+    for eid in fact.get("events") or []:
+        row = events.get(str(eid))
+        dated.append(f"{_date_words(row['date'], row.get('date_precision'))}, {words(row['title'])}"
+                     if row else str(eid))
+    if dated:
+        bits.append("course timeline: " + "; ".join(dated))
+    claims = _rows("claims") if fact.get("claims") else {}
+    topics: dict[str, list[str]] = {}
+    for cid in fact.get("claims") or []:
+        row = claims.get(str(cid))
+        topic = str(row["topic"]) if row else str(cid)
+        title = TOPIC_TITLES.get(topic, topic.replace("_", " "))
+        aspects = topics.setdefault(title, [])
+        if row and str(row.get("aspect") or "").strip() and row["aspect"] not in aspects:
+            aspects.append(words(row["aspect"]))
+    for title, aspects in topics.items():
+        bits.append(f"positions on {title}" + (f" ({'; '.join(aspects)})" if aspects else ""))
+    if fact.get("cite"):
+        bits.append(words(fact["cite"]))
+    text = "; ".join(bits)
+    if ids and source_ids(fact):
+        text += f" [{source_ids(fact)}]"
+    return text
 
 
-def brief(scenario, role_id, level="basic") -> dict:
-    """Return one role's brief as data: ``{"heading": ..., "parts": [(title, [fact lines])]}``."""
+def fact_line(fact, ids: bool = False) -> str:
+    """One sourced fact as a line: its text, then where it comes from in brackets."""
+    return f"{words(fact['text'])} (Source: {source_text(fact, ids)})"
+
+
+def fact_item(fact, ids: bool = False) -> dict:
+    """One sourced fact as data for a brief: its text, its sources in words, its dataset ids."""
+    return {"text": words(fact["text"]), "sources": source_text(fact, ids), "ids": source_ids(fact)}
+
+
+def brief(scenario, role_id, level="basic", ids: bool = False) -> dict:
+    """Return one role's brief as data: ``{"heading": ..., "parts": [(title, [facts])]}``.
+
+    Each fact is a :func:`fact_item`: its text, its sources in words and its dataset ids.
+    """
     r = role(scenario, role_id)
     if level not in ("basic", "advanced"):
         raise SimulationError(f"Brief level must be 'basic' or 'advanced', not {level!r}.")
     extra = r.get("advanced_brief") or {} if level == "advanced" else {}
     title = "Confidential brief" + (" (advanced)" if extra else "")
     gov = str(r.get("government", "")).strip()
-    parts = [(PART_TITLES[part], [fact_line(f) for f in list(r["brief"][part]) + list(extra.get(part, []))])
+    parts = [(PART_TITLES[part], [fact_item(f, ids) for f in list(r["brief"][part]) + list(extra.get(part, []))])
              for part in BRIEF_PARTS]
     return {"heading": f"{title}: {r['name']}" + (f", {gov}" if gov else ""), "parts": parts}
+
+
+def _line(fact) -> str:
+    """A brief's fact as one line (a fact dealt as a plain string stays as it is)."""
+    if isinstance(fact, str):
+        return fact
+    return f"{fact['text']} (Source: {fact['sources']})"
 
 
 def format_brief(b: dict) -> str:
     """A brief from :func:`brief` as plain text: heading, then each part's facts as a list."""
     lines = [b["heading"], ""]
     for title, facts in b["parts"]:
-        lines += [title, *(f"- {line}" for line in facts), ""]
+        lines += [title, *(f"- {_line(fact)}" for fact in facts), ""]
     return "\n".join(lines).rstrip()
 
 
-def brief_text(scenario, role_id, level="basic") -> str:
-    """Return one role's confidential brief as plain text, each fact with its source."""
-    return format_brief(brief(scenario, role_id, level))
+def brief_text(scenario, role_id, level="basic", ids: bool = False) -> str:
+    """Return one role's confidential brief as plain text, each fact with its source in words.
+
+    ``ids=True`` adds the dataset ids after each source (the instructor's copy).
+    """
+    return format_brief(brief(scenario, role_id, level, ids))
 
 
-def setting_text(scenario) -> str:
-    """Return the scenario's title, summary and setting, each fact with its source."""
+def setting_text(scenario, ids: bool = False) -> str:
+    """Return the scenario's title, summary and setting, each fact with its source in words.
+
+    ``ids=True`` adds the dataset ids after each source (the instructor's copy).
+    """
     sc = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
     lines = [sc["title"], words(sc["summary"]), ""]
     if sc.get("premise"):
         lines += ["Premise: " + words(sc["premise"]), "", "Background (sourced):"]
-    lines += [f"- {fact_line(f)}" for f in sc["setting"]]
+    lines += [f"- {fact_line(f, ids)}" for f in sc["setting"]]
     return "\n".join(lines)
 
 
@@ -105,13 +186,16 @@ def round_text(scenario, round_id) -> str:
     return "\n".join(lines)
 
 
-def debrief_text(scenario, game=None) -> str:
-    """Return what happened, the teams' moves beside the historical ones (given a game), and the questions."""
+def debrief_text(scenario, game=None, ids: bool = False) -> str:
+    """Return what happened, the teams' moves beside the historical ones (given a game), and the questions.
+
+    Each fact carries its source in words; ``ids=True`` adds the dataset ids (the instructor's copy).
+    """
     d = scenario["debrief"]
     lines = []
     if d.get("what_happened"):
         lines.append("What actually happened")
-        lines += [f"- {fact_line(f)}" for f in d["what_happened"]]
+        lines += [f"- {fact_line(f, ids)}" for f in d["what_happened"]]
     hist = d.get("historical_moves") or {}
     if game is not None and hist:
         lines.append("Your moves and the historical ones")
