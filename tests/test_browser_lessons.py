@@ -27,7 +27,7 @@ from conftest import browser_missing, skip_or_fail
 from test_rendered_lessons_browser import check_rendered, save_snapshot, snapshot_page
 from tools.screenshots import (
     ARTIFACTS, ROOT, code_cells, error_outputs, lab_server, leaflet_state,
-    lessons, map_frames, open_notebook, route_offline, run_all, scroll_screenshots,
+    lessons, map_frames, open_notebook, run_all, scroll_screenshots,
     stderr_outputs, wait_run_finished,
 )
 
@@ -53,19 +53,11 @@ def server():
 
 
 @pytest.fixture
-def page(chromium_context):
-    """A roomy page (JupyterLab needs the width) with map CDNs served locally."""
-    pg = chromium_context.new_page()
-    pg.set_viewport_size({"width": 1280, "height": 900})
-    pg.set_default_timeout(30_000)
-    route_offline(pg)
-    console_errors: list[str] = []
-    pg.on("pageerror", lambda exc: console_errors.append(str(exc)))
-    pg.console_errors = console_errors
-    try:
-        yield pg
-    finally:
-        pg.close()
+def page(offline_page):
+    """A roomy page (JupyterLab needs the width) with map CDNs served locally (conftest)."""
+    offline_page.set_viewport_size({"width": 1280, "height": 900})
+    offline_page.set_default_timeout(30_000)
+    return offline_page
 
 
 def _norm(text: str) -> str:

@@ -19,7 +19,7 @@ import json
 import pytest
 
 from conftest import browser_missing, skip_or_fail
-from tools.screenshots import ARTIFACTS, lab_server, open_notebook, route_offline, run_all, wait_run_finished
+from tools.screenshots import ARTIFACTS, lab_server, open_notebook, run_all, wait_run_finished
 
 pytestmark = pytest.mark.browser
 
@@ -71,17 +71,10 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture
-def page(chromium_context):
-    pg = chromium_context.new_page()
-    pg.set_default_timeout(30_000)
-    route_offline(pg)
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.console_errors = errors
-    try:
-        yield pg
-    finally:
-        pg.close()
+def page(offline_page):
+    """conftest's offline page (CDNs served locally, JavaScript errors collected)."""
+    offline_page.set_default_timeout(30_000)
+    return offline_page
 
 
 def _open_quiz(page, server, width: int, height: int) -> None:
