@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "site"
 BUILD_DIR = ROOT / "build" / "site"
-EXECUTED_DIR = ROOT / "build" / "executed"
+# where the root conftest.py keeps the lessons nbval executed (ALLIES_EXECUTED_DIR: elsewhere)
+EXECUTED_DIR = Path(os.environ.get("ALLIES_EXECUTED_DIR") or ROOT / "build" / "executed")
 LESSONS_DIR = ROOT / "lessons"
 DEFAULT_OUT = ROOT / "_site"
 DEFAULT_HANDOUTS = ROOT / "handouts"
