@@ -124,8 +124,7 @@ LONGEST_FIRST = [
     "tests/test_readme.py",           # tiny: queued behind the first
     "tests/test_display.py",          # tiny: queued behind the second
     "lessons/",                       # nbval, 2-5 s each; before the site (above)
-    "tests/test_site.py",             # builds the site and renders it
-    "tests/test_handouts.py",         # prints the site the line above built
+    "tests/test_site.py",             # builds the site, renders it, prints the handouts
     "tests/test_maps_browser.py",
     "tests/test_jupyterhub.py",
     "tests/test_quiz_browser.py",
