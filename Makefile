@@ -35,9 +35,13 @@ help:
 
 # Packages go in with uv (pip's resolution from the same registry, but it downloads in
 # parallel and keeps a cache: the test environment in about a fifth of pip's time);
-# uv itself comes from pip, once.
+# uv itself comes from pip, once. Binder's pins are the constraints of every install:
+# `make lab` gives a student the versions Binder runs, and `make test` runs the lessons
+# under nbval in the Binder environment plus the test tools (tests/test_binder_env.py
+# checks both). `make pins` regenerates the pins; a changed pin file reinstalls.
 UV := $(BIN)/uv
-UV_INSTALL := $(UV) pip install --quiet --python $(BIN)/python
+PINS := binder/requirements.txt
+UV_INSTALL := $(UV) pip install --quiet --python $(BIN)/python -c $(PINS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,11 +50,11 @@ $(BIN)/python:
 $(UV): | $(BIN)/python
 	$(BIN)/python -m pip install --quiet 'uv>=0.4'
 
-$(VENV)/.installed-runtime: pyproject.toml | $(UV)
+$(VENV)/.installed-runtime: pyproject.toml $(PINS) | $(UV)
 	$(UV_INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(UV)
+$(VENV)/.installed-test: pyproject.toml $(PINS) | $(UV)
 	$(UV_INSTALL) -e '.[test]'
 	touch $@ $(VENV)/.installed-runtime
 
@@ -101,7 +105,7 @@ pins: | $(UV)
 bench: $(VENV)/.installed-test offline-assets
 	$(BIN)/python -m tools.bench $(BENCH_ARGS)
 
-$(VENV)/.installed-site: pyproject.toml $(VENV)/.installed-test
+$(VENV)/.installed-site: pyproject.toml $(PINS) $(VENV)/.installed-test
 	$(UV_INSTALL) -e '.[test,site]'
 	touch $@
 

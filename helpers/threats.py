@@ -298,7 +298,11 @@ def threat_explorer(start=2006, end=None):
     years.observe(redraw, names="value")
     who.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([years, who, chart, listing])
+    # the slider and the buttons stay usable in a narrow output (display/fit_controls.html)
+    controls = widgets.HBox([years, who])
+    controls.add_class("allies-fit-controls")
+    box = widgets.VBox([widgets.HTML(render("display/fit_controls.html")), controls, chart, listing])
+    box.add_class("allies-fit")
     static = render("display/static.html", ignore_maths=False, items=[],
                     note="The year slider and the choice of who acted need a running notebook; "
                          "here is the chart as first drawn.",

@@ -290,7 +290,8 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
         layout=widgets.Layout(width="36em"),
     )
     events_view = widgets.HTML()
-    citation = widgets.HTML(render("timeline/citation.html",
+    # the course's one citation paragraph (data.citation's)
+    citation = widgets.HTML(render("data/citation.html",
                                    text=cite("events") if data is None else "Data: the events table passed in."))
     total = len(df)
 
@@ -307,11 +308,12 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
     year_slider.observe(redraw, names="value")
     redraw()
 
-    help_text = widgets.HTML(render("timeline/help.html"))
+    help_text = widgets.HTML(render("display/fit_controls.html") + render("timeline/help.html"))
     controls = widgets.HBox([category_select, year_slider])
-    controls.add_class("allies-timeline-controls")  # wraps when narrow (timeline/help.html)
+    controls.add_class("allies-fit-controls")  # wraps when narrow (display/fit_controls.html)
     box = widgets.VBox([help_text, controls, events_view, citation])
     box.add_class("allies-timeline")
+    box.add_class("allies-fit")
     static = render("display/static.html", ignore_maths=False, items=[],
                     note="The year slider and category picker need a running notebook; here is the list as first drawn.",
                     fragments=[safe(events_view.value), safe(citation.value)])

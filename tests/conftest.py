@@ -113,16 +113,22 @@ def browser_missing() -> str | None:
 # workers start on the two longest files and the others fill in around them, instead of
 # a long file starting last and running alone. xdist queues one more file on a worker
 # when its current file has two tests left, and that file waits behind the current
-# file's slow last test: so two tiny files come third and fourth. Durations measured
-# with --durations (busy 2-core machine, Dec 2026); files not named keep their order.
+# file's slow last test: so two tiny files come third and fourth. The lessons under
+# nbval come before the site: each passing lesson leaves its executed copy for the site
+# build (the root conftest.py), which then executes none of them again. Durations
+# measured with --durations (quiet 2-core machine, Dec 2026); files not named keep
+# their order. An entry ending in "/" stands for every file in that folder.
 LONGEST_FIRST = [
-    "tests/test_binder_env.py",       # a fresh venv from the pins runs every lesson
+    "tests/test_binder_env.py",       # a fresh venv from the pins runs the lessons
     "tests/test_browser_lessons.py",  # every lesson in JupyterLab + Notebook 7
     "tests/test_readme.py",           # tiny: queued behind the first
     "tests/test_display.py",          # tiny: queued behind the second
-    "tests/test_site.py",             # builds the site (every lesson) and renders it
-    "tests/test_charts.py",
+    "lessons/",                       # nbval, 2-5 s each; before the site (above)
+    "tests/test_site.py",             # builds the site, renders it, prints the handouts
     "tests/test_maps_browser.py",
+    "tests/test_jupyterhub.py",
+    "tests/test_quiz_browser.py",
+    "tests/test_charts.py",
     "tests/test_make_lab.py",
 ]
 
@@ -135,7 +141,8 @@ def pytest_collection_modifyitems(config, items):
             rel = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
         except ValueError:
             rel = ""
-        return rank.get(rel, len(rank))
+        folder = rel.rsplit("/", 1)[0] + "/" if "/" in rel else ""
+        return rank.get(rel, rank.get(folder, len(rank)))
 
     items.sort(key=key)  # stable: each file keeps its own order (notebook cells!)
 

@@ -4,8 +4,13 @@
   generated Dockerfile installs binder/requirements.txt and runs binder/postBuild;
 - the pins name every runtime dependency of pyproject.toml with one exact version that
   satisfies the range pyproject.toml asks for;
+- the test environment itself holds every pinned package at its pin (the Makefile
+  installs with the pins as constraints), so the suite's nbval run of every lesson is a
+  run in Binder's versions;
 - (slow) a fresh virtual environment made exactly from the pins, plus the course package
-  installed the way postBuild installs it, runs every lesson under nbval.
+  installed the way postBuild installs it, imports every module the lessons and helpers
+  import (nothing a lesson needs comes only with the test tools) and runs lesson 00
+  under nbval.
 
 The fresh environment is installed by uv (``uv pip install``, the same resolution from
 the same registry as pip, from uv's cache when `make` has just filled it: seconds instead
@@ -37,6 +42,27 @@ PIN_LINE = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?==([^\s;#]+)\s
 
 def lessons() -> list[Path]:
     return sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
+
+
+def imported_modules(paths) -> set[str]:
+    """Top-level module names imported by the code cells of these notebooks (magics and
+    shell lines left out)."""
+    import ast
+    import json
+
+    found: set[str] = set()
+    for path in paths:
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            code = "".join(cell["source"])
+            code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in code.splitlines())
+            for node in ast.walk(ast.parse(code)):
+                if isinstance(node, ast.Import):
+                    found.update(a.name.split(".")[0] for a in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    found.add(node.module.split(".")[0])
+    return found
 
 
 def runtime_requirements() -> list[Requirement]:
@@ -121,8 +147,37 @@ def test_read_pins_rejects_ranges(tmp_path):
         read_pins(f)
 
 
+def test_imported_modules_reads_cells_and_skips_magics(tmp_path):
+    import json
+
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(json.dumps({"cells": [
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "import pandas as pd, numpy\n",
+                                         "from helpers.quiz import show\n", "from . import x\n"]},
+        {"cell_type": "markdown", "source": ["import nothing"]},
+    ]}))
+    assert imported_modules([nb]) == {"pandas", "numpy", "helpers"}
+
+
+def test_the_test_environment_runs_the_pinned_versions():
+    """`make test`'s nbval run of every lesson stands for a run on Binder only if the
+    test environment holds each pinned package at its pin."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    moved = {}
+    for name, pin in read_pins().items():
+        try:
+            have = Version(version(name))
+        except PackageNotFoundError:
+            have = None
+        if have != pin:
+            moved[name] = (str(pin), str(have) if have else "not installed")
+    assert not moved, ("the test environment differs from binder/requirements.txt (pin, installed); "
+                       f"reinstall with `make test` (it installs with the pins as constraints): {moved}")
+
+
 @pytest.mark.slow
-def test_fresh_env_from_pins_runs_every_lesson(tmp_path):
+def test_fresh_env_from_pins_runs_the_course(tmp_path):
     found = lessons()
     assert found, "no lessons/NN_*.ipynb found"
     venv = tmp_path / "binder-venv"
@@ -164,16 +219,29 @@ def test_fresh_env_from_pins_runs_every_lesson(tmp_path):
     where = run([str(py), "-c", "import helpers; print(helpers.COURSE_DIR)"], 60, cwd=tmp_path).stdout
     assert Path(where.strip()) == ROOT, "postBuild did not make `import helpers` resolve to this repository"
 
+    # every module a lesson imports, and every helpers module (with what each imports),
+    # from the pinned packages alone: the test tools are not there
+    import pkgutil
+
+    import helpers
+
+    modules = sorted(imported_modules(found) | {
+        m.name for m in pkgutil.walk_packages(helpers.__path__, "helpers.")})
+    run([str(py), "-c", "import importlib, sys\nfor m in sys.argv[1:]: importlib.import_module(m)", *modules],
+        180, cwd=tmp_path)
+
     t1 = time.perf_counter()
+    # ALLIES_KEEP_EXECUTED=0: the suite's own nbval run keeps the executed lessons (conftest.py)
     proc = subprocess.run(
         [str(py), "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider",
          "-q", "-o", "addopts=", "--nbval-sanitize-with", str(ROOT / "tests" / "nbval_sanitize.cfg"),
-         *[str(p.relative_to(ROOT)) for p in found]],
-        env=env, capture_output=True, text=True, timeout=1500, cwd=ROOT,
+         str(found[0].relative_to(ROOT))],
+        env={**env, "ALLIES_KEEP_EXECUTED": "0"}, capture_output=True, text=True, timeout=600, cwd=ROOT,
     )
     t_lessons = time.perf_counter() - t1
     print(f"\nbinder env: venv+pins (uv) and pip check {t_install:.0f} s, postBuild {t_post:.0f} s, "
-          f"{len(found)} lessons under nbval {t_lessons:.0f} s, total {time.perf_counter() - t0:.0f} s")
-    assert proc.returncode == 0, f"lessons failed in the pinned env:\n{proc.stdout[-8000:]}\n{proc.stderr[-3000:]}"
+          f"{len(modules)} modules imported, {found[0].name} under nbval {t_lessons:.0f} s, "
+          f"total {time.perf_counter() - t0:.0f} s")
+    assert proc.returncode == 0, f"{found[0].name} failed in the pinned env:\n{proc.stdout[-8000:]}\n{proc.stderr[-3000:]}"
     assert re.search(r"\d+ passed", proc.stdout)
     shutil.rmtree(venv, ignore_errors=True)

@@ -7,7 +7,10 @@ single-choice quiz question wrongly and then rightly through the rendered widget
 read the feedback from the page (and the saved progress); check that every map's iframe
 has Leaflet loaded and markers drawn; and check what the rendered lesson shows a student
 (no unintended maths, no internal ids: tests/test_rendered_lessons_browser.py). Lesson 00 also runs in the Notebook 7 interface.
-Screenshots go to test-artifacts/browser/ for a person to look at.
+Screenshots go to test-artifacts/browser/ for a person to look at: after Run All and of
+each map, always; of the whole lesson page by page only with ``LESSON_SCREENSHOTS=1``
+(up to 40 per lesson, a quarter of the run's time: off by default, on when you want to
+read the lessons as rendered: ``LESSON_SCREENSHOTS=1 .venv/bin/python -m pytest tests/test_browser_lessons.py``).
 
 Every wait is for a condition (tools/screenshots.py): Run All is over when the kernel is
 idle and the last cell ran with its output (or a cell shows an error); feedback when
@@ -17,6 +20,7 @@ tests skip, except under ``CI=true``, where they fail (conftest.py).
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -181,10 +185,10 @@ def test_lesson_runs_in_jupyterlab(page, server, lesson):
         assert [r.get("correct") for r in mine][-2:] == [False, True], (
             f"progress file did not record the wrong then right attempt for {qid}: {mine}")
 
-    shots = scroll_screenshots(page, stem)
+    shots = scroll_screenshots(page, stem) if os.environ.get("LESSON_SCREENSHOTS") == "1" else []
     assert not page.console_errors, f"{lesson.name}: JavaScript errors in the page: {page.console_errors}"
     print(f"\n{lesson.name}: ran in {elapsed:.1f} s, {len(maps)} map(s), quiz question {qid}, "
-          f"{len(shots)} screenshots")
+          f"{len(shots)} page screenshots")
 
 
 @pytest.mark.skipif(not (ROOT / "lessons" / "00_start_here.ipynb").exists(), reason="lesson 00 missing")

@@ -8,7 +8,8 @@ same calls in a real JupyterLab at that size and measures the page:
 
 - no two text boxes (one per line of text) of different cells of a positions table, or
   of different account cards of ``compare_accounts``, overlap;
-- the timeline's year slider has a usable width and its readout is fully visible.
+- the year sliders of the timeline and of lesson 09's threat explorer have a usable width
+  and their readouts are fully visible.
 
 Every wait is for a condition: the run finished (screenshots.py), the outputs present,
 fonts loaded and a frame painted. Without Chromium the test skips, except under CI.
@@ -31,11 +32,12 @@ WIDTH, HEIGHT = 800, 900
 MIN_TRACK_PX = 150
 
 CELLS = [
-    "from helpers import positions, timeline",
+    "from helpers import positions, threats, timeline",
     # every topic the lessons show, one table each
     "for topic in positions.topics():\n    display(positions.show_positions(topic))",
     "accounts = positions.compare_accounts('radar_incident_2018')\naccounts",
     "timeline.timeline(lessons='02')",
+    "threats.threat_explorer()",
 ]
 
 
@@ -79,18 +81,17 @@ OVERLAPS_JS = """([containerSel, cellSel]) => {
   return found;
 }"""
 
-SLIDER_JS = """() => {
-  const slider = Array.from(document.querySelectorAll('.jp-OutputArea-output .widget-hslider'))
-      .find(s => (s.querySelector('.widget-label') || {}).textContent === 'Years');
-  if (!slider) return null;
-  const track = slider.querySelector('.slider-container') || slider.querySelector('.noUi-target');
-  const readout = slider.querySelector('.widget-readout');
-  const area = slider.closest('.jp-OutputArea-output').getBoundingClientRect();
-  const t = track.getBoundingClientRect(), r = readout.getBoundingClientRect();
-  return {track: t.width, readoutText: readout.textContent, readoutLeft: r.left, readoutRight: r.right,
-          areaLeft: area.left, areaRight: area.right, viewport: window.innerWidth,
-          clipped: readout.scrollWidth > readout.clientWidth + 1};
-}"""
+SLIDERS_JS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output .widget-hslider'))
+  .filter(s => (s.querySelector('.widget-label') || {}).textContent === 'Years')
+  .map(slider => {
+    const track = slider.querySelector('.slider-container') || slider.querySelector('.noUi-target');
+    const readout = slider.querySelector('.widget-readout');
+    const area = slider.closest('.jp-OutputArea-output').getBoundingClientRect();
+    const t = track.getBoundingClientRect(), r = readout.getBoundingClientRect();
+    return {track: t.width, readoutText: readout.textContent, readoutLeft: r.left, readoutRight: r.right,
+            areaLeft: area.left, areaRight: area.right, viewport: window.innerWidth,
+            clipped: readout.scrollWidth > readout.clientWidth + 1};
+  })"""
 
 
 @pytest.fixture(scope="module")
@@ -149,12 +150,15 @@ def test_accounts_side_by_side_do_not_run_into_each_other(narrow_page):
     assert not overlaps, "\n".join(overlaps[:10])
 
 
-def test_the_year_slider_is_usable_and_its_readout_fully_visible(narrow_page):
-    s = narrow_page.evaluate(SLIDER_JS)
-    narrow_page.locator(".jp-OutputArea-output .allies-timeline").first.screenshot(
-        path=str(ARTIFACTS / "narrow_timeline.png"))
-    assert s is not None, "no 'Years' slider in the outputs"
-    assert s["track"] >= MIN_TRACK_PX, f"the slider's track is {s['track']:.0f} px wide: {s}"
-    assert not s["clipped"], f"the readout's text is cut off: {s}"
+@pytest.mark.parametrize("k, what", [(0, "timeline"), (1, "threat explorer")])
+def test_the_year_slider_is_usable_and_its_readout_fully_visible(narrow_page, k, what):
+    sliders = narrow_page.evaluate(SLIDERS_JS)
+    slider = narrow_page.locator(".jp-OutputArea-output .widget-hslider").nth(k)
+    slider.scroll_into_view_if_needed()
+    narrow_page.screenshot(path=str(ARTIFACTS / f"narrow_slider_{k}.png"))
+    assert len(sliders) == 2, f"expected the timeline's and the threat explorer's 'Years' sliders: {sliders}"
+    s = sliders[k]
+    assert s["track"] >= MIN_TRACK_PX, f"the {what}'s slider track is {s['track']:.0f} px wide: {s}"
+    assert not s["clipped"], f"the {what}'s readout text is cut off: {s}"
     assert s["areaLeft"] - 0.5 <= s["readoutLeft"] and s["readoutRight"] <= min(s["areaRight"], s["viewport"]) + 0.5, (
-        f"the readout {s['readoutText']!r} reaches outside the output area: {s}")
+        f"the {what}'s readout {s['readoutText']!r} reaches outside the output area: {s}")

@@ -398,16 +398,22 @@ PLANTED_CODE = ('_hidden = "liancourt_west"  # an id in code input only: not rep
 
 
 def test_checks_catch_a_planted_copy(chromium_context, tmp_path):
-    """A copy of lesson 00 with "$5 and $6", an id, an ISO3 list and padded text fails both checks."""
+    """A notebook with lesson 00's title and metadata and "$5 and $6", an id, an ISO3 list and
+    padded text in it fails both checks, and only on those (the real lesson 00 is checked
+    by the lesson run in test_browser_lessons.py)."""
     if browser_missing():
         skip_or_fail(browser_missing())
     source = ROOT / "lessons" / "00_start_here.ipynb"
     nb = json.loads(source.read_text(encoding="utf-8"))
-    nb["cells"][1:1] = [
+    nb["cells"] = [
+        nb["cells"][0],  # the lesson's title cell (markdown)
         {"cell_type": "markdown", "id": "planted-md", "metadata": {}, "source": PLANTED_MD},
         {"cell_type": "code", "id": "planted-code", "metadata": {}, "execution_count": None,
          "outputs": [], "source": PLANTED_CODE},
+        {"cell_type": "code", "id": "plain-code", "metadata": {}, "execution_count": None,
+         "outputs": [], "source": "print('An ordinary line a student reads.')"},
     ]
+    assert nb["cells"][0]["cell_type"] == "markdown"
     (tmp_path / "lessons").mkdir()
     (tmp_path / "lessons" / source.name).write_text(json.dumps(nb), encoding="utf-8")
     page = chromium_context.new_page()
@@ -425,4 +431,4 @@ def test_checks_catch_a_planted_copy(chromium_context, tmp_path):
     assert any("cell 2 (output 1" in p and "ISO3 list 'KOR;JPN;USA'" in p for p in ids), ids
     assert any("cell 2 (output 1" in p and "padded text" in p for p in ids), ids
     assert not any("liancourt_west" in p or "liancourt_rocks" in p for p in ids), ids
-    assert len(ids) == 3, ids  # the real lesson 00 around the planted cells shows none
+    assert len(ids) == 3, ids  # the title and the ordinary cells around the planted ones show none

@@ -1,7 +1,8 @@
 """The course site (``make site``, Jupyter Book 1) is complete, linked, static and accessible.
 
 The site is built once per test session with tools/course_site.py into a temporary
-folder (lessons executed by myst-nb; the execution cache in build/site/ makes an
+folder (lessons executed by myst-nb, except those the suite's nbval run has just left in
+build/executed/, see the root conftest.py; the execution cache in build/site/ makes an
 unchanged lesson cost nothing the second time). Then, as files: every lesson, the
 syllabus, the datasets page and the instructor guide are there; every internal link
 and ``src`` resolves (also inside map iframes); each lesson shows its quiz questions
@@ -10,12 +11,14 @@ and Colab buttons. In headless Chromium: every page loads with no failed request
 except map tiles (Leaflet and jQuery CDN requests are served from .offline/), maps
 draw their markers, search finds a lesson, and an axe-core audit of every frame finds
 no critical or serious violation. Counts by impact go to test-artifacts/site/axe.json.
+Last, ``make handouts`` prints each lesson page of that site to a PDF (end of file).
 """
 from __future__ import annotations
 
 import calendar
 import json
 import re
+import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-from conftest import NODE_MODULES, route_offline
+from conftest import NODE_MODULES, route_offline, skip_or_fail
 
 from tools import course_site
 
@@ -92,12 +95,12 @@ _BUILT: dict = {}
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
-    """The built site, once per session (test_handouts.py imports this fixture).
+    """The built site, once per session (the handouts below print it).
 
-    Under `make test` this file and test_handouts.py may run on two workers at once,
-    each with its own session: a lock on the shared build folder makes the second build
-    wait for the first and then take every lesson from its execution cache, instead of
-    both executing every lesson into the same folder at the same time."""
+    A lock on the shared build folder makes a second build at the same time (another
+    worker or checkout's session, `make site`) wait for the first and then take every
+    lesson from its execution cache, instead of both executing every lesson into the
+    same folder at once."""
     import fcntl
 
     if not Path(course_site.sys.executable).with_name("jupyter-book").exists():
@@ -335,3 +338,69 @@ def test_make_site_and_make_handouts_use_the_tool():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "-m tools.course_site build" in makefile and "-m tools.course_site handouts" in makefile
     assert not (ROOT / "tests" / "build_site.py").exists(), "the old builder is back in tests/"
+
+
+# ---------------------------------------------------------------------------
+# `make handouts`: one PDF per lesson, printed from the built site by headless Chromium.
+# Each PDF is read with pypdfium2 (PDFium's text layer) and must carry the lesson's
+# title, every quiz question of its bank, its Sources section with the first source,
+# and page numbers from the print stylesheet ("Page 1 of N"); no launch button or search
+# box is printed. In this file, so that it prints the site this worker has just built.
+# ---------------------------------------------------------------------------
+
+
+def flat(text: str) -> str:
+    """PDF text with ligatures, typographic quotes, hyphen breaks and spacing made plain."""
+    text = unicodedata.normalize("NFKC", text)  # ligatures (fi, ffi, ...) back to letters
+    # (PDFium marks a soft hyphen at a line break as U+FFFE or U+0002)
+    for a, b in (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'), ("\u00ad", ""),
+                 ("\ufffe", ""), ("\x02", "")):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_pages(pdf) -> list[str]:
+    """The text of each page of ``pdf``."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+@pytest.fixture(scope="module")
+def handouts(site, tmp_path_factory):
+    if not course_site.CHROMIUM.exists():
+        skip_or_fail(f"{course_site.CHROMIUM} is not installed")
+    out = tmp_path_factory.mktemp("handouts")
+    course_site.handouts(site, out)
+    return out
+
+
+@pytest.mark.browser
+def test_one_pdf_per_lesson_with_title_quiz_and_sources(handouts):
+    for lesson in LESSONS:
+        pdf = handouts / f"{lesson.stem}.pdf"
+        assert pdf.is_file(), f"no handout for {lesson.name}"
+        pages = pdf_pages(pdf)
+        text = flat(" ".join(pages))
+        nb = json.loads(lesson.read_text(encoding="utf-8"))
+        meta = nb["metadata"]["lesson"]
+        assert flat(f"Lesson {meta['number']} · {meta['title']}") in text, f"{pdf.name}: no title"
+        assert flat(f"Page 1 of {len(pages)}") in flat(pages[0]), f"{pdf.name}: no page numbers"
+        # the launch menu's entries (the lessons themselves never mention Colab)
+        assert "Colab" not in " ".join(pages) and "Ctrl" not in pages[0], f"{pdf.name}: buttons printed"
+        bank = ROOT / "datasets" / "quizzes" / f"{lesson.name[:2]}.yaml"
+        if bank.exists():
+            for q in yaml.safe_load(bank.read_text(encoding="utf-8"))["questions"]:
+                assert flat(q["prompt"])[:50] in text, f"{pdf.name}: question {q['id']} missing"
+        cell = next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+                    and re.search(r"^## Sources\s*$", "".join(c["source"]), re.M))
+        body = re.split(r"^## Sources\s*$", cell, flags=re.M)[1].strip()
+        line = next(ln for ln in body.splitlines() if ln.strip().startswith(("-", "*", "1.")))
+        first = re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", re.sub(r"^\s*(?:[-*]|\d+\.)\s*", "", line))
+        assert "Sources" in " ".join(pages), f"{pdf.name}: no Sources heading"
+        # markup characters are dropped on both sides (a file name's "_" is text in the PDF)
+        assert flat(first)[:40] in text.replace("_", ""), f"{pdf.name}: first source missing: {first[:60]}"

@@ -20,17 +20,28 @@ def test_events_template_no_match_escapes_the_filter_label():
     assert_escaped(render("timeline/events.html", none_selected=False, label=HOSTILE, shown="", events=[]), times=1)
 
 
-def test_citation_template_escapes_its_text():
-    assert_escaped(render("timeline/citation.html", text=HOSTILE), times=1)
-
-
-def test_help_template_is_a_style_scoped_to_the_timeline_and_one_paragraph():
+def test_help_template_is_one_paragraph():
     from hostile_text import parse
 
-    page = render("timeline/help.html")
-    assert [t for t, _ in parse(page).tags] == ["style", "p"]
-    rules = page[page.index("<style>"):page.index("</style>")]
-    assert all(line.strip().startswith(".allies-timeline") for line in rules.splitlines()[1:] if line.strip())
+    assert [t for t, _ in parse(render("timeline/help.html")).tags] == ["p"]
+
+
+def test_fit_controls_is_one_style_scoped_to_the_fitting_boxes():
+    from hostile_text import parse
+
+    page = render("display/fit_controls.html")
+    assert [t for t, _ in parse(page).tags] == ["style"]
+    rules = [ln.strip() for ln in page[page.index("<style>") + 7:page.index("</style>")].splitlines() if ln.strip()]
+    assert rules and all(r.startswith(".allies-fit ") for r in rules), rules
+
+
+def test_the_timeline_and_the_threat_explorer_carry_the_fitting_style():
+    from helpers import threats
+
+    for shown in (timeline.timeline(lessons="02"), threats.threat_explorer()):
+        box = shown.widget
+        assert "allies-fit" in box._dom_classes
+        assert any(".allies-fit " in getattr(child, "value", "") for child in box.children)
 
 
 def test_events_html_escapes_a_hostile_events_table():

@@ -11,6 +11,11 @@ Usage::
 show their static form, and the finished HTML is copied to ``--out``. Quiz answers
 given while building go to a throw-away progress file, not the builder's own.
 
+A lesson that the test suite's nbval run has just executed is not executed again: that
+run leaves each passing lesson with its outputs in ``build/executed/`` (the root
+conftest.py calls :func:`keep_executed`), and ``build`` puts every copy whose
+:func:`lesson_digest` still matches into the execution cache first.
+
 ``handouts`` prints each lesson page of a built site to one PDF with headless
 Chromium (``--print-to-pdf``); the print rules in ``site/_static/course.css`` drop the
 buttons and navigation, add page numbers and keep the Sources with their addresses.
@@ -30,6 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "site"
 BUILD_DIR = ROOT / "build" / "site"
+# where the root conftest.py keeps the lessons nbval executed (ALLIES_EXECUTED_DIR: elsewhere)
+EXECUTED_DIR = Path(os.environ.get("ALLIES_EXECUTED_DIR") or ROOT / "build" / "executed")
+LESSONS_DIR = ROOT / "lessons"
 DEFAULT_OUT = ROOT / "_site"
 DEFAULT_HANDOUTS = ROOT / "handouts"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -60,6 +68,69 @@ def _inputs_digest() -> str:
     return h.hexdigest()
 
 
+def lesson_digest(lesson: Path) -> str:
+    """A digest of a lesson's file and of everything else its outputs depend on."""
+    import hashlib
+
+    return hashlib.sha256(_inputs_digest().encode() + Path(lesson).read_bytes()).hexdigest()
+
+
+def keep_executed(lesson: Path, outputs: dict[int, list] | None, folder: Path = EXECUTED_DIR) -> Path | None:
+    """Write ``lesson`` with ``outputs`` (code cell number -> the outputs nbval received) to
+    ``folder``, stamped with its :func:`lesson_digest`; ``None`` (a cell failed) removes
+    any earlier copy instead. Returns the copy's path, or None."""
+    import nbformat
+
+    target = Path(folder) / Path(lesson).name
+    if outputs is None:
+        target.unlink(missing_ok=True)
+        return None
+    nb = nbformat.read(lesson, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for n, cell in enumerate(code, 1):
+        cell.execution_count = n
+        cell.outputs = [nbformat.from_dict(dict(o)) for o in outputs.get(n - 1, [])]
+        for out in cell.outputs:
+            if out.output_type == "execute_result":
+                out.execution_count = n
+    nb.metadata["executed"] = {"by": "nbval", "digest": lesson_digest(lesson)}
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError:
+        target.unlink(missing_ok=True)  # the site build executes this lesson itself
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    nbformat.write(nb, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def _seed_execution_cache(build_dir: Path, executed: Path = EXECUTED_DIR) -> list[str]:
+    """Put each lesson's fresh executed copy (see :func:`keep_executed`) into the site's
+    execution cache; return the names of the lessons so provided."""
+    import nbformat
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = None
+    seeded = []
+    for lesson in sorted(LESSONS_DIR.glob("[0-9][0-9]_*.ipynb")):
+        copy = Path(executed) / lesson.name
+        try:
+            nb = nbformat.read(copy, as_version=4)
+        except (OSError, ValueError):
+            continue  # no copy, or a damaged one: myst-nb executes the lesson
+        if nb.metadata.get("executed", {}).get("digest") != lesson_digest(lesson):
+            continue
+        if cache is None:
+            cache = get_cache(str(Path(build_dir) / "_build" / ".jupyter_cache"))
+        cache.cache_notebook_bundle(CacheBundleIn(nb, str(lesson), data={"executed_by": "nbval"}),
+                                    check_validity=False, overwrite=True)
+        seeded.append(lesson.name)
+    return seeded
+
+
 def _drop_stale_cache(build_dir: Path) -> None:
     """The execution cache is keyed on each notebook's code only: when helpers/ or
     datasets/ change, drop it so every lesson runs again with them."""
@@ -86,6 +157,9 @@ def build(out: Path = DEFAULT_OUT, build_dir: Path = BUILD_DIR, hub_url: str | N
     if hub_url:
         env["COURSE_HUB_URL"] = hub_url
     _drop_stale_cache(Path(build_dir))
+    seeded = _seed_execution_cache(Path(build_dir))
+    if not quiet:
+        print(f"lessons already executed by the test suite's nbval run: {len(seeded)}")
     cmd = [str(jb), "build", str(ROOT), "--config", str(CONFIG_DIR / "_config.yml"),
            "--toc", str(CONFIG_DIR / "_toc.yml"), "--path-output", str(build_dir)]
     if quiet:
