@@ -6,7 +6,7 @@ keeps the outputs nbval received for each cell and, once every code cell of a le
 passed, writes the lesson with those outputs to ``build/executed/<lesson>.ipynb`` (through
 a temporary file and a rename, so a reader never sees half a file), stamped with
 ``tools.course_site.lesson_digest``: the lesson's own bytes plus everything its outputs
-depend on (helpers/, datasets/, pyproject.toml). ``tools.course_site.build`` puts every
+depend on (helpers/, datasets/, pyproject.toml, binder/requirements.txt). ``tools.course_site.build`` puts every
 copy whose stamp still matches into the site's execution cache, so myst-nb executes only
 the lessons that have none. A lesson with a failed cell leaves no copy (a stale one is
 removed).

@@ -64,7 +64,9 @@ def _inputs_digest() -> str:
             if f.is_file() and "__pycache__" not in f.parts:
                 h.update(f.relative_to(ROOT).as_posix().encode())
                 h.update(f.read_bytes())
-    h.update((ROOT / "pyproject.toml").read_bytes())
+    # the package's ranges and Binder's pins, which every `make` install is constrained by
+    for f in ("pyproject.toml", "binder/requirements.txt"):
+        h.update((ROOT / f).read_bytes())
     return h.hexdigest()
 
 
