@@ -29,7 +29,9 @@ from pathlib import Path
 import pytest
 
 _RUNS: dict[str, dict] = {}
-_OWN_PROGRESS: list[str] = []  # the throw-away progress file this session set, if it did
+#: Names the throw-away progress file the session set (inherited by xdist's workers, which
+#: start after the controller's pytest_configure), so a file the tester chose is told apart.
+_OWN = "ALLIES_SUITE_PROGRESS_FILE"
 #: Settings that change what a lesson shows; a copy is kept only when none is set.
 _STUDENT_SETTINGS = ("ALLIES_CLASS_DIR", "ALLIES_STUDENT_ID", "JUPYTERHUB_USER")
 
@@ -37,8 +39,7 @@ _STUDENT_SETTINGS = ("ALLIES_CLASS_DIR", "ALLIES_STUDENT_ID", "JUPYTERHUB_USER")
 def pytest_configure(config):
     if not os.environ.get("ALLIES_PROGRESS_FILE"):
         folder = tempfile.mkdtemp(prefix="allies-test-progress-")
-        os.environ["ALLIES_PROGRESS_FILE"] = str(Path(folder) / "progress.json")
-        _OWN_PROGRESS.append(os.environ["ALLIES_PROGRESS_FILE"])
+        os.environ["ALLIES_PROGRESS_FILE"] = os.environ[_OWN] = str(Path(folder) / "progress.json")
 
 
 def _lesson_cell(item) -> bool:
@@ -53,7 +54,7 @@ def _lesson_cell(item) -> bool:
 
 def _keeping() -> bool:
     return (os.environ.get("ALLIES_KEEP_EXECUTED") != "0"
-            and os.environ.get("ALLIES_PROGRESS_FILE") in _OWN_PROGRESS
+            and os.environ.get("ALLIES_PROGRESS_FILE", "") == os.environ.get(_OWN, "-")
             and not any(os.environ.get(name) for name in _STUDENT_SETTINGS))
 
 

@@ -33,8 +33,8 @@ def notebook(path, *codes, tags=None):
 def run_nbval(paths, lessons, out, *args):
     """pytest with the root conftest.py as a plugin, on notebooks of a stand-in lessons folder."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("ALLIES_KEEP_EXECUTED", "ALLIES_PROGRESS_FILE", "ALLIES_CLASS_DIR",
-                        "ALLIES_STUDENT_ID", "JUPYTERHUB_USER")}
+           if k not in ("ALLIES_KEEP_EXECUTED", "ALLIES_PROGRESS_FILE", "ALLIES_SUITE_PROGRESS_FILE",
+                        "ALLIES_CLASS_DIR", "ALLIES_STUDENT_ID", "JUPYTERHUB_USER")}
     env.update(ALLIES_EXECUTED_DIR=str(out), ALLIES_LESSONS_DIR=str(lessons), PYTHONPATH=str(ROOT))
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-p", "conftest",
@@ -81,12 +81,16 @@ def test_copies_are_kept_only_with_the_sessions_own_progress_file_and_no_student
     hook = _root_conftest()
     for name in ("ALLIES_KEEP_EXECUTED", "ALLIES_CLASS_DIR", "ALLIES_STUDENT_ID", "JUPYTERHUB_USER"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("ALLIES_SUITE_PROGRESS_FILE", raising=False)
     monkeypatch.setenv("ALLIES_PROGRESS_FILE", "/somewhere/a/teachers/progress.json")
+    hook.pytest_configure(None)  # keeps the tester's file
+    assert os.environ["ALLIES_PROGRESS_FILE"] == "/somewhere/a/teachers/progress.json"
     assert not hook._keeping(), "a progress file the tester chose could be published"
     monkeypatch.delenv("ALLIES_PROGRESS_FILE")
-    hook.pytest_configure(None)  # sets a throw-away one
+    hook.pytest_configure(None)  # sets a throw-away one, and names it for the workers
     assert hook._keeping()
     assert "allies-test-progress-" in os.environ["ALLIES_PROGRESS_FILE"]
+    assert _root_conftest()._keeping(), "a worker (a fresh import, the same environment) must keep copies"
     for name in ("ALLIES_CLASS_DIR", "ALLIES_STUDENT_ID", "JUPYTERHUB_USER"):
         monkeypatch.setenv(name, "x")
         assert not hook._keeping(), name
