@@ -49,6 +49,22 @@ class WithFallback:
         return bundle
 
 
+def explorer_box(controls, below=(), above=()):
+    """An explorer's widgets in one box: ``above``, then the row of ``controls``, then
+    ``below``. The row wraps and its slider keeps its width and readout when the output is
+    narrow, and the box's HTML text reads at a normal line height: the box carries that CSS
+    (templates/display/fit_controls.html) and the class it applies to."""
+    import ipywidgets as w
+
+    from helpers.render import render
+
+    row = w.HBox(list(controls))
+    row.add_class("allies-fit-controls")
+    box = w.VBox([w.HTML(render("display/fit_controls.html")), *above, row, *below])
+    box.add_class("allies-fit")
+    return box
+
+
 def _float_format(values, sep: str):
     """A formatter for a float column: no decimals if every value is whole, otherwise
     decimals by size (0.188, 32.28, 5003.0), so small values keep their digits."""

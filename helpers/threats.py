@@ -19,7 +19,7 @@ raises :class:`ThreatError`, a :class:`helpers.errors.CourseError`, in plain wor
 """
 from __future__ import annotations
 
-from helpers.display import WithFallback, notice_html
+from helpers.display import WithFallback, explorer_box, notice_html
 from helpers.errors import CourseError, whole_year
 from helpers.render import render, safe
 
@@ -298,11 +298,7 @@ def threat_explorer(start=2006, end=None):
     years.observe(redraw, names="value")
     who.observe(redraw, names="value")
     redraw()
-    # the slider and the buttons stay usable in a narrow output (display/fit_controls.html)
-    controls = widgets.HBox([years, who])
-    controls.add_class("allies-fit-controls")
-    box = widgets.VBox([widgets.HTML(render("display/fit_controls.html")), controls, chart, listing])
-    box.add_class("allies-fit")
+    box = explorer_box([years, who], below=[chart, listing])
     static = render("display/static.html", ignore_maths=False, items=[],
                     note="The year slider and the choice of who acted need a running notebook; "
                          "here is the chart as first drawn.",

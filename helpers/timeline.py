@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from helpers.display import WithFallback, notice_html
+from helpers.display import WithFallback, explorer_box, notice_html
 from helpers.errors import CourseError, whole_year
 from helpers.render import render, safe
 
@@ -308,12 +308,9 @@ def timeline(categories=None, start=None, end=None, lessons=None, data=None):
     year_slider.observe(redraw, names="value")
     redraw()
 
-    help_text = widgets.HTML(render("display/fit_controls.html") + render("timeline/help.html"))
-    controls = widgets.HBox([category_select, year_slider])
-    controls.add_class("allies-fit-controls")  # wraps when narrow (display/fit_controls.html)
-    box = widgets.VBox([help_text, controls, events_view, citation])
+    help_text = widgets.HTML(render("timeline/help.html"))
+    box = explorer_box([category_select, year_slider], below=[events_view, citation], above=[help_text])
     box.add_class("allies-timeline")
-    box.add_class("allies-fit")
     static = render("display/static.html", ignore_maths=False, items=[],
                     note="The year slider and category picker need a running notebook; here is the list as first drawn.",
                     fragments=[safe(events_view.value), safe(citation.value)])

@@ -9,8 +9,12 @@
   run in Binder's versions;
 - (slow) a fresh virtual environment made exactly from the pins, plus the course package
   installed the way postBuild installs it, imports every module the lessons and helpers
-  import (nothing a lesson needs comes only with the test tools) and runs lesson 00
-  under nbval.
+  import (nothing a lesson needs comes only with the test tools; a static scan of every
+  import in helpers/ and the lessons checks the same for imports inside functions) and
+  runs lesson 00 under nbval.
+
+Python's version: runtime.txt asks Binder for 3.11 (checked in repo2docker's output); the
+fresh environment and the suite use the interpreter that runs the tests.
 
 The fresh environment is installed by uv (``uv pip install``, the same resolution from
 the same registry as pip, from uv's cache when `make` has just filled it: seconds instead
@@ -47,7 +51,6 @@ def lessons() -> list[Path]:
 def imported_modules(paths) -> set[str]:
     """Top-level module names imported by the code cells of these notebooks (magics and
     shell lines left out)."""
-    import ast
     import json
 
     found: set[str] = set()
@@ -57,11 +60,7 @@ def imported_modules(paths) -> set[str]:
                 continue
             code = "".join(cell["source"])
             code = "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in code.splitlines())
-            for node in ast.walk(ast.parse(code)):
-                if isinstance(node, ast.Import):
-                    found.update(a.name.split(".")[0] for a in node.names)
-                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    found.add(node.module.split(".")[0])
+            found |= _imports_in_source(code)
     return found
 
 
@@ -157,6 +156,37 @@ def test_imported_modules_reads_cells_and_skips_magics(tmp_path):
         {"cell_type": "markdown", "source": ["import nothing"]},
     ]}))
     assert imported_modules([nb]) == {"pandas", "numpy", "helpers"}
+
+
+def _imports_in_source(code: str) -> set[str]:
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_everything_the_lessons_and_helpers_import_comes_from_the_pins():
+    """Every import anywhere in helpers/ (inside functions too) and in the lessons' code
+    cells is the standard library, the course's own package, or a distribution that
+    binder/requirements.txt pins: the test tools installed beside the pins in the test
+    environment cannot stand in for a missing runtime dependency."""
+    from importlib.metadata import packages_distributions
+
+    names = imported_modules(lessons())
+    for f in (ROOT / "helpers").rglob("*.py"):
+        names |= _imports_in_source(f.read_text(encoding="utf-8"))
+    pins, owners = read_pins(), packages_distributions()
+    outside = {}
+    for name in sorted(names - set(sys.stdlib_module_names) - {"helpers", "__future__"}):
+        dists = {canonicalize_name(d) for d in owners.get(name, [])}
+        if not dists & set(pins):
+            outside[name] = sorted(dists) or "not installed"
+    assert not outside, f"imported by helpers/ or a lesson but not pinned for Binder: {outside}"
 
 
 def test_the_test_environment_runs_the_pinned_versions():

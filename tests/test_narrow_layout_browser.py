@@ -162,3 +162,20 @@ def test_the_year_slider_is_usable_and_its_readout_fully_visible(narrow_page, k,
     assert not s["clipped"], f"the {what}'s readout text is cut off: {s}"
     assert s["areaLeft"] - 0.5 <= s["readoutLeft"] and s["readoutRight"] <= min(s["areaRight"], s["viewport"]) + 0.5, (
         f"the {what}'s readout {s['readoutText']!r} reaches outside the output area: {s}")
+
+
+TOGGLES_JS = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output .widget-toggle-buttons'))
+  .map(group => {
+    const area = group.closest('.jp-OutputArea-output').getBoundingClientRect();
+    return Array.from(group.querySelectorAll('button')).map(b => {
+      const r = b.getBoundingClientRect();
+      return {text: b.textContent.trim(), left: r.left, right: r.right, areaLeft: area.left, areaRight: area.right};
+    });
+  })"""
+
+
+def test_the_threat_explorers_buttons_wrap_inside_the_output(narrow_page):
+    groups = [g for g in narrow_page.evaluate(TOGGLES_JS) if any(b["text"] == "Together" for b in g)]
+    assert len(groups) == 1 and len(groups[0]) == 5, f"expected the five 'Who acted' buttons: {groups}"
+    outside = [b for b in groups[0] if b["left"] < b["areaLeft"] - 0.5 or b["right"] > b["areaRight"] + 0.5]
+    assert not outside, f"buttons reach outside the output area: {outside}"

@@ -364,10 +364,17 @@ def pdf_pages(pdf) -> list[str]:
     import pypdfium2
 
     doc = pypdfium2.PdfDocument(pdf)
+    pages = []
     try:
-        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        for i in range(len(doc)):
+            page = doc[i]
+            text = page.get_textpage()
+            pages.append(text.get_text_range())
+            text.close()
+            page.close()
     finally:
         doc.close()
+    return pages
 
 
 @pytest.fixture(scope="module")

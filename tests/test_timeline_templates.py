@@ -35,13 +35,16 @@ def test_fit_controls_is_one_style_scoped_to_the_fitting_boxes():
     assert rules and all(r.startswith(".allies-fit ") for r in rules), rules
 
 
-def test_the_timeline_and_the_threat_explorer_carry_the_fitting_style():
+def test_the_timeline_and_the_threat_explorer_are_explorer_boxes():
     from helpers import threats
 
-    for shown in (timeline.timeline(lessons="02"), threats.threat_explorer()):
+    for shown, controls in ((timeline.timeline(lessons="02"), ("category_select", "year_slider")),
+                            (threats.threat_explorer(), ("years", "who"))):
         box = shown.widget
         assert "allies-fit" in box._dom_classes
-        assert any(".allies-fit " in getattr(child, "value", "") for child in box.children)
+        assert ".allies-fit " in box.children[0].value  # the style comes first
+        rows = [c for c in box.children if "allies-fit-controls" in c._dom_classes]
+        assert len(rows) == 1 and rows[0].children == tuple(getattr(shown, n) for n in controls)
 
 
 def test_events_html_escapes_a_hostile_events_table():

@@ -35,9 +35,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG_DIR = ROOT / "site"
 BUILD_DIR = ROOT / "build" / "site"
-# where the root conftest.py keeps the lessons nbval executed (ALLIES_EXECUTED_DIR: elsewhere)
+# where the root conftest.py keeps the lessons nbval executed, and which notebooks count as
+# lessons (ALLIES_EXECUTED_DIR, ALLIES_LESSONS_DIR: elsewhere, for the tests of this)
 EXECUTED_DIR = Path(os.environ.get("ALLIES_EXECUTED_DIR") or ROOT / "build" / "executed")
-LESSONS_DIR = ROOT / "lessons"
+LESSONS_DIR = Path(os.environ.get("ALLIES_LESSONS_DIR") or ROOT / "lessons").resolve()
 DEFAULT_OUT = ROOT / "_site"
 DEFAULT_HANDOUTS = ROOT / "handouts"
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
@@ -55,8 +56,12 @@ def lesson_pages(site: Path) -> list[Path]:
 
 
 def _inputs_digest() -> str:
-    """A digest of what lesson outputs depend on besides their own code cells."""
+    """A digest of what lesson outputs depend on besides their own code cells: helpers/,
+    datasets/, every lesson's metadata (lesson 00's syllabus reads them all), the package's
+    ranges and Binder's pins (every `make` install is constrained by them), and the Python
+    version."""
     import hashlib
+    import json
 
     h = hashlib.sha256()
     for folder in ("helpers", "datasets"):
@@ -64,7 +69,15 @@ def _inputs_digest() -> str:
             if f.is_file() and "__pycache__" not in f.parts:
                 h.update(f.relative_to(ROOT).as_posix().encode())
                 h.update(f.read_bytes())
-    h.update((ROOT / "pyproject.toml").read_bytes())
+    for lesson in sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb")):
+        try:
+            meta = json.loads(lesson.read_text(encoding="utf-8")).get("metadata", {})
+        except (OSError, ValueError):
+            meta = "unreadable"
+        h.update(lesson.name.encode() + json.dumps(meta, sort_keys=True).encode())
+    for f in ("pyproject.toml", "binder/requirements.txt"):
+        h.update((ROOT / f).read_bytes())
+    h.update(sys.version.encode())
     return h.hexdigest()
 
 
@@ -75,34 +88,57 @@ def lesson_digest(lesson: Path) -> str:
     return hashlib.sha256(_inputs_digest().encode() + Path(lesson).read_bytes()).hexdigest()
 
 
-def keep_executed(lesson: Path, outputs: dict[int, list] | None, folder: Path = EXECUTED_DIR) -> Path | None:
-    """Write ``lesson`` with ``outputs`` (code cell number -> the outputs nbval received) to
-    ``folder``, stamped with its :func:`lesson_digest`; ``None`` (a cell failed) removes
-    any earlier copy instead. Returns the copy's path, or None."""
+def _code(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def keep_executed(lesson: Path, nb, outputs: dict[int, list] | None, digest: str,
+                  folder: Path = EXECUTED_DIR) -> Path | None:
+    """Write the notebook ``nb`` that nbval ran from ``lesson``, with ``outputs`` (code cell
+    number -> the outputs nbval received), to ``folder``, stamped with ``digest`` (the
+    :func:`lesson_digest` taken when its run began). No copy, and any earlier one removed,
+    when ``outputs`` is None (a cell failed, was skipped or left out), when the lesson or its
+    inputs changed during the run, when a cell has printed text beside other outputs (nbval
+    joins a cell's printed text into one output, so their order could differ from a real
+    run), or when nbformat rejects the result. Returns the copy's path, or None."""
+    import copy
+
     import nbformat
 
     target = Path(folder) / Path(lesson).name
+    if outputs is not None:
+        nb = copy.deepcopy(nb)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        for n, cell in enumerate(code, 1):
+            cell.execution_count = n
+            cell.outputs = [nbformat.from_dict(dict(o)) for o in outputs.get(n - 1, [])]
+            kinds = {o.output_type == "stream" for o in cell.outputs}
+            if len(kinds) > 1:
+                outputs = None
+                break
+            for out in cell.outputs:
+                if out.output_type == "execute_result":
+                    out.execution_count = n
+    if outputs is not None:
+        try:
+            unchanged = (lesson_digest(lesson) == digest
+                         and _code(nbformat.read(lesson, as_version=4)) == _code(nb))
+            nb.metadata["executed"] = {"by": "nbval", "digest": digest}
+            nbformat.validate(nb)
+        except (OSError, ValueError, nbformat.ValidationError):
+            unchanged = False
+        if not unchanged:
+            outputs = None
     if outputs is None:
-        target.unlink(missing_ok=True)
-        return None
-    nb = nbformat.read(lesson, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    for n, cell in enumerate(code, 1):
-        cell.execution_count = n
-        cell.outputs = [nbformat.from_dict(dict(o)) for o in outputs.get(n - 1, [])]
-        for out in cell.outputs:
-            if out.output_type == "execute_result":
-                out.execution_count = n
-    nb.metadata["executed"] = {"by": "nbval", "digest": lesson_digest(lesson)}
-    try:
-        nbformat.validate(nb)
-    except nbformat.ValidationError:
         target.unlink(missing_ok=True)  # the site build executes this lesson itself
         return None
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    nbformat.write(nb, tmp)
-    os.replace(tmp, target)
+    try:
+        nbformat.write(nb, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
     return target
 
 
@@ -132,8 +168,9 @@ def _seed_execution_cache(build_dir: Path, executed: Path = EXECUTED_DIR) -> lis
 
 
 def _drop_stale_cache(build_dir: Path) -> None:
-    """The execution cache is keyed on each notebook's code only: when helpers/ or
-    datasets/ change, drop it so every lesson runs again with them."""
+    """The execution cache is keyed on each notebook's code only: when anything else a
+    lesson's outputs depend on changes (:func:`_inputs_digest`), drop it so every lesson
+    runs again."""
     stamp = build_dir / "inputs.sha256"
     digest = _inputs_digest()
     if not stamp.is_file() or stamp.read_text().strip() != digest:
