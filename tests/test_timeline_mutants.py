@@ -1,0 +1,103 @@
+"""helpers.timeline: the cases its mutation run showed untested (docs/mutation.md).
+
+Lesson codes and lesson cells read the way a student or an instructor types them, the
+widget's controls as a student sees them (labels, steps, sizes), and the messages of a
+timeline that has nothing to draw.
+"""
+from __future__ import annotations
+
+import ipywidgets  # noqa: F401 - imported once at collection, not in every mutant's run
+import pandas as pd
+import pytest
+
+from helpers import timeline as tl
+from helpers.timeline import TimelineError, filter_events, timeline
+
+
+def _frame(categories, dates=None, lessons=None):
+    n = len(categories)
+    return pd.DataFrame({
+        "event_id": [f"e{i}" for i in range(n)],
+        "date": pd.to_datetime(dates or [f"{1950 + i}-01-01" for i in range(n)]),
+        "category": categories,
+        "title": [f"Event {i}" for i in range(n)],
+        "lessons": lessons or ["02"] * n,
+    })
+
+
+# ------------------------------------------------------------ lesson codes and cells
+
+
+@pytest.mark.parametrize("typed, code", [("2", "02"), (2, "02"), ("02", "02"), (" 8 ", "08"), ("10", "10"),
+                                         ("A", "A"), ("intro", "intro")])
+def test_a_lesson_number_is_two_digits_and_a_name_stays_as_typed(typed, code):
+    assert tl._lesson_code(typed) == code
+
+
+@pytest.mark.parametrize("cell", [None, float("nan")])
+def test_an_empty_lessons_cell_lists_no_lesson(cell):
+    assert tl._lessons_of(cell) == set()
+
+
+def test_a_lessons_cell_keeps_names_with_capitals_and_small_letters():
+    # split at every character that is not a digit or a letter (";" and ", " here)
+    assert tl._lessons_of("02;Ab, 8") == {"02", "Ab", "08"}
+
+
+def test_a_lessons_column_of_numbers_still_filters_by_lesson():
+    # a hand-built table whose lessons are numbers: 8.0 reads as "8" and "0", so lesson 08
+    frame = _frame(["trade", "trade"], lessons=[8.0, 5])
+    assert tl._lessons_of(8.0) == {"08", "00"}
+    assert list(filter_events(frame, lessons="08")["event_id"]) == ["e0"]
+    assert list(filter_events(frame, lessons=5)["event_id"]) == ["e1"]
+
+
+def test_an_empty_lessons_cell_matches_no_lesson_filter():
+    frame = _frame(["trade", "trade"], lessons=[None, "02"])
+    assert list(filter_events(frame, lessons="02")["event_id"]) == ["e1"]
+
+
+# ------------------------------------------------------------------ the widget
+
+
+def test_the_category_picker_is_labelled_and_shows_at_most_eight_rows():
+    ten = ["alliance", "colonial", "cost_sharing", "courts", "diplomacy", "history_apology", "opinion",
+           "security", "territory", "trade"]
+    picker = timeline(data=_frame(ten)).category_select
+    assert picker.description == "Categories"
+    assert picker.description_allow_html is False  # the label is text, never HTML
+    assert picker.rows == 8  # 10 categories: 8 rows shown, the rest by scrolling
+    assert timeline(data=_frame(["trade", "courts", "trade"])).category_select.rows == 2  # 2 categories: 2 rows
+
+
+def test_the_year_slider_moves_by_whole_years_and_redraws_on_release():
+    slider = timeline(data=_frame(["trade", "courts"])).year_slider
+    assert slider.description == "Years"
+    assert slider.step == 1
+    assert slider.continuous_update is False  # the list redraws when the handle is let go
+
+
+def _em(width: str) -> float:
+    assert width.lower().endswith("em"), width
+    return float(width[:-2])
+
+
+def test_the_controls_are_sized_in_em_and_fit_side_by_side():
+    view = timeline(data=_frame(["trade", "courts"]))
+    picker, slider = _em(view.category_select.layout.width), _em(view.year_slider.layout.width)
+    # wide enough for "history and apologies" and a 1905-2026 readout, together under 60em
+    assert picker >= 20 and slider >= 30 and picker + slider <= 60
+    assert slider > picker
+
+
+def test_a_timeline_of_undated_events_says_there_is_nothing_to_show():
+    frame = _frame(["trade", "courts"])
+    frame["date"] = pd.NaT
+    with pytest.raises(TimelineError, match=r"no dated events to show.*load_dataset\('events'\)"):
+        timeline(data=frame)
+
+
+def test_a_table_passed_in_is_cited_as_such():
+    view = timeline(data=_frame(["trade", "courts"]))
+    assert "the events table passed in" in view.citation.value
+    assert "datasets/events.csv" not in view.citation.value
