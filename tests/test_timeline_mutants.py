@@ -101,3 +101,64 @@ def test_a_table_passed_in_is_cited_as_such():
     view = timeline(data=_frame(["trade", "courts"]))
     assert "the events table passed in" in view.citation.value
     assert "datasets/events.csv" not in view.citation.value
+
+
+def _five():
+    # 1950 trade, 1951 courts, 1952 trade, 1953 courts, 1954 trade
+    return _frame(["trade", "courts", "trade", "courts", "trade"])
+
+
+def test_the_list_names_the_years_the_slider_is_set_to():
+    view = timeline(data=_five())
+    view.year_slider.value = (1951, 1953)
+    # 1951, 1952 and 1953 of the five; the picker holds both categories, listed by name
+    assert "Showing 3 events of 5 (courts, trade; years 1951–1953)" in view.events_view.value
+
+
+def test_each_change_redraws_the_list_once(monkeypatch):
+    view = timeline(data=_five())
+    calls = []
+    real = tl.events_html
+    monkeypatch.setattr(tl, "events_html", lambda *a, **k: calls.append(a) or real(*a, **k))
+    view.category_select.value = ("trade",)
+    assert len(calls) == 1  # not once more for each of the picker's index and label
+    view.year_slider.value = (1950, 1952)
+    assert len(calls) == 2
+    view.year_slider.max = 1953  # only the upper bound, above the handles: the list is not redrawn
+    assert len(calls) == 2
+
+
+def test_a_filter_that_fails_while_redrawing_shows_a_notice_in_the_widget(monkeypatch):
+    view = timeline(data=_five())
+
+    def broken(*_a, **_k):
+        raise TimelineError("The years 1951-1952 cannot be read.")
+
+    monkeypatch.setattr(tl, "filter_events", broken)
+    view.year_slider.value = (1951, 1952)
+    shown = view.events_view.value
+    assert "The years 1951-1952 cannot be read." in shown  # the message, in the widget
+    assert TimelineError.title in shown  # under the error's title: "The timeline could not be drawn"
+
+
+def test_the_widget_carries_the_help_line_and_the_css_classes_its_style_targets():
+    view = timeline(data=_five())
+    box = view.widget
+    help_text, controls, events_view, citation = box.children
+    assert "drag the ends of the year slider" in help_text.value
+    assert events_view is view.events_view and citation is view.citation
+    assert "allies-timeline" in box._dom_classes
+    assert "allies-timeline-controls" in controls._dom_classes
+    # the help line's <style> selects exactly those classes (CSS class names are case-sensitive)
+    for cls in box._dom_classes + controls._dom_classes:
+        assert f".{cls} " in help_text.value or f".{cls}\n" in help_text.value
+
+
+def test_the_static_copy_has_its_note_list_and_citation_and_the_plain_text_the_initial_filter():
+    view = timeline(categories=["trade"], start=1951, end=1953, data=_five())
+    bundle = view._repr_mimebundle_()
+    page = bundle["text/html"]
+    assert "need a running notebook" in page
+    assert "Event 2" in page and "the events table passed in" in page
+    # only 1952's trade event: "1 Jan 1952" padded to 12 characters, two spaces, category, two spaces, title
+    assert bundle["text/plain"] == "1 Jan 1952    [trade]  Event 2"
