@@ -147,6 +147,10 @@ def test_the_widget_carries_the_help_line_and_the_css_classes_its_style_targets(
     help_text, controls, events_view, citation = box.children
     assert "drag the ends of the year slider" in help_text.value
     assert events_view is view.events_view and citation is view.citation
+    # the box itself names its parts too, for code that holds the widget, not the display object
+    assert (box.category_select, box.year_slider, box.events_view, box.citation) == (
+        view.category_select, view.year_slider, events_view, citation)
+    assert box.category_select is controls.children[0] and box.year_slider is controls.children[1]
     assert "allies-timeline" in box._dom_classes
     assert "allies-timeline-controls" in controls._dom_classes
     # the help line's <style> selects exactly those classes (CSS class names are case-sensitive)
