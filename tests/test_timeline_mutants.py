@@ -166,3 +166,51 @@ def test_the_static_copy_has_its_note_list_and_citation_and_the_plain_text_the_i
     assert "Event 2" in page and "the events table passed in" in page
     # only 1952's trade event: "1 Jan 1952" padded to 12 characters, two spaces, category, two spaces, title
     assert bundle["text/plain"] == "1 Jan 1952    [trade]  Event 2"
+
+
+# ------------------------------------------------------------------ the event list
+
+_LI = '<li style="margin-bottom:0.4em">'
+
+
+def test_an_event_list_needs_only_a_date_and_a_category():
+    # a hand-made table: no title, summary, countries, confidence or date precision columns
+    frame = pd.DataFrame({"date": pd.to_datetime(["1965-06-22"]), "category": ["new_thing"]})
+    page = tl.events_html(frame)
+    # a day-precise date, the unknown category as words, and nothing else on the line
+    assert (_LI + '<time datetime="1965-06-22"><strong>22 Jun 1965</strong></time> '
+            '<span style="color:#374151">[new thing]</span> <strong></strong></li>') in page
+    assert "Showing 1 event (every category; years the earliest year–the latest year)." in page
+    # "22 Jun 1965" (11 characters) padded to 12, two spaces, category, two spaces, (no) title
+    assert tl.events_text(frame) == "22 Jun 1965" + " " + "  [new thing]  "
+
+
+def test_an_event_line_shows_countries_summary_and_only_a_doubtful_confidence():
+    frame = pd.DataFrame({
+        "date": pd.to_datetime(["2015-12-28", "2019-08-22", "2020-03-01"]),
+        "date_precision": ["month", "day", "year"],
+        "category": ["cost_sharing", "security", "trade"],
+        "countries": ["KOR;USA", float("nan"), None],
+        "title": ["Deal <b>", "GSOMIA", "T3"],
+        "confidence": ["High", "medium", float("nan")],
+        "summary": ["Signed.", float("nan"), None],
+    })
+    page = tl.events_html(frame, categories=["cost_sharing", "security"], start=2015, end=2020, total=10)
+    assert "Showing 3 events of 10 (cost sharing, security; years 2015–2020)." in page
+    # countries as names after the category; "High" confidence is not flagged; the summary under it
+    assert (_LI + '<time datetime="2015-12"><strong>Dec 2015</strong></time> '
+            '<span style="color:#374151">[cost sharing · South Korea, United States]</span> '
+            '<strong>Deal &lt;b&gt;</strong><br><span>Signed.</span></li>') in page
+    # missing countries and summary show nothing; "medium" is flagged in words
+    assert (_LI + '<time datetime="2019-08-22"><strong>22 Aug 2019</strong></time> '
+            '<span style="color:#374151">[security]</span> <strong>GSOMIA</strong> '
+            '<em>(confidence: medium)</em></li>') in page
+    # a missing confidence is not flagged either
+    assert (_LI + '<time datetime="2020"><strong>2020</strong></time> '
+            '<span style="color:#374151">[trade]</span> <strong>T3</strong></li>') in page
+    assert "nan" not in page and "None" not in page
+
+
+def test_labels_for_unknown_categories_and_country_codes_are_kept_readable():
+    assert tl.category_label("new_thing") == "new thing"
+    assert tl.countries_label("JPN; XYZ;") == "Japan, XYZ"  # an unknown code stays as it is
