@@ -214,3 +214,55 @@ def test_an_event_line_shows_countries_summary_and_only_a_doubtful_confidence():
 def test_labels_for_unknown_categories_and_country_codes_are_kept_readable():
     assert tl.category_label("new_thing") == "new thing"
     assert tl.countries_label("JPN; XYZ;") == "Japan, XYZ"  # an unknown code stays as it is
+
+
+# ------------------------------------------------------------------ filtering
+
+
+@pytest.mark.parametrize("arg, message", [
+    ({"start": "x"}, "The start year must be a whole number such as 2019, not 'x'."),
+    ({"end": 1965.5}, "The end year must be a whole number such as 2019, not 1965.5."),
+    ({"categories": 5.5}, "categories must be a name or a list of names, not float 5.5. Example: categories=['a', 'b']."),
+    ({"lessons": 5.5}, "lessons must be a name or a list of names, not float 5.5. Example: lessons=['a', 'b']."),
+])
+def test_a_bad_filter_value_is_named_in_the_message(arg, message):
+    with pytest.raises(TimelineError) as err:
+        filter_events(_five(), **arg)
+    assert message in str(err.value)
+
+
+def test_event_years_are_whole_numbers_with_missing_for_unreadable_dates():
+    years = tl.event_years(pd.DataFrame({"date": ["1965-06-22", "sometime", None]}))
+    assert str(years.dtype) == "Int64"
+    assert years.iloc[0] == 1965 and years.isna().tolist() == [False, True, True]
+
+
+def test_an_undated_event_is_never_kept_by_a_category_or_lesson_filter():
+    frame = _frame(["trade", "trade"], lessons=["02", "02"])
+    frame.loc[1, "date"] = pd.NaT
+    assert list(filter_events(frame, categories="trade")["event_id"]) == ["e0"]
+    assert list(filter_events(frame, lessons="02")["event_id"]) == ["e0"]
+
+
+def test_a_date_that_cannot_be_read_is_outside_every_year_range():
+    # a hand-made table with dates as text: "sometime" has no year, so no range holds it
+    frame = pd.DataFrame({"event_id": ["a", "b"], "date": ["1965-06-22", "sometime"], "category": ["trade"] * 2})
+    assert list(filter_events(frame, start=1950)["event_id"]) == ["a"]
+    assert list(filter_events(frame, end=2000)["event_id"]) == ["a"]
+    assert list(filter_events(frame)["event_id"]) == ["a", "b"]  # no range: both, "1965..." < "sometime"
+
+
+def test_events_of_one_day_are_in_title_order():
+    frame = _frame(["trade"] * 3, dates=["2019-08-22"] * 3)
+    frame["title"] = ["C", "A", "B"]
+    assert list(filter_events(frame)["title"]) == ["A", "B", "C"]
+
+
+def test_events_of_one_day_without_titles_keep_the_table_order():
+    # 40 events on one day (enough for an unstable sort to reorder them), no title column
+    frame = pd.DataFrame({"event_id": [f"e{i}" for i in range(40)],
+                          "date": pd.to_datetime(["2019-08-22"] * 40), "category": ["trade"] * 40})
+    out = filter_events(frame)
+    assert list(out["event_id"]) == [f"e{i}" for i in range(40)]
+    assert list(out.columns) == ["event_id", "date", "category"]  # the old index is dropped, not a column
+    assert list(out.index) == list(range(40))
