@@ -1,0 +1,103 @@
+"""helpers.factcheck: the cases its mutation run showed untested (docs/mutation.md).
+
+The claim spotter as a student meets it (its boxes, button, feedback and static copy,
+also for a teacher's own sentences), the answer key's columns and rows, and the
+scorecard of a table passed in.
+"""
+from __future__ import annotations
+
+import ipywidgets  # noqa: F401 - imported once at collection, not in every mutant's run
+import pandas as pd
+import pytest
+
+from helpers import factcheck
+from helpers.errors import QuizError
+
+MINE = (
+    {"text": "Pyeongtaek is 65 km south of Seoul.", "checkable": True, "why": "A distance: a map settles it."},
+    {"text": "It is a bluff.", "checkable": False, "why": "A belief about intentions."},
+)
+
+FAKE = pd.DataFrame({
+    "claim_id": ["c1", "c2", "c3"],
+    "quote": ["A budget of 42 million", "About 28,500 troops", "Daniel Pinkstone said"],
+    "theme": ["budget", "forces", "people"],
+    "verdict": ["error", "correct", "satire"],
+    "correction": ["About 42 billion dollars", "", "Not a claim"],
+    "evidence": ["defence_budgets 2019", "us_troops", "-"],
+    "source": ["Yonhap 2018-12-08", "Reuters 2024", "-"],
+    "lesson": ["05", "05", "08"],
+})
+
+
+# ------------------------------------------------------------ spot the claims
+
+
+def test_spot_claims_accepts_the_last_sentence_and_returns_each_sentence_text():
+    results = factcheck.spot_claims([2], MINE)
+    assert [r.text for r in results] == [s["text"] for s in MINE]
+    assert [(r.picked, r.checkable, r.agrees) for r in results] == [(False, True, False), (True, False, False)]
+    with pytest.raises(QuizError, match=r"There is no sentence 3\. Fix: use numbers from 1 to 2\."):
+        factcheck.spot_claims([3], MINE)
+    with pytest.raises(QuizError, match="no sentence 0"):
+        factcheck.spot_claims([0, 1], MINE)
+
+
+def test_the_spotter_feedback_gives_each_sentence_its_kind_and_reason():
+    shown = factcheck.claim_spotter(MINE)
+    shown.boxes[0].value = True  # the checkable one: both picks agree
+    shown.check.click()
+    page = shown.feedback.value
+    assert "You and the course agree on 2 of 2 sentences." in page
+    assert "<li><strong>1.</strong> checkable; your pick agrees with the course. A distance: a map settles it.</li>" in page
+    assert ("<li><strong>2.</strong> not checkable (a view, belief or forecast); your pick agrees with the course. "
+            "A belief about intentions.</li>") in page
+
+
+def test_the_spotter_boxes_start_unticked_numbered_and_full_width():
+    shown = factcheck.claim_spotter(MINE)
+    assert [b.description for b in shown.boxes] == ["1. Pyeongtaek is 65 km south of Seoul.", "2. It is a bluff."]
+    for box in shown.boxes:
+        assert box.value is False
+        assert box.indent is False  # the sentence starts at the left edge, not after a label gap
+        assert box.layout.width.lower() == "auto"
+
+
+def test_the_spotter_button_looks_like_the_quizs_check_buttons():
+    button = factcheck.claim_spotter(MINE).check
+    assert button.description == "Compare with the course"
+    assert button.button_style == "primary" and button.icon == "check"
+    assert button.tooltip == "Compare your picks with the course's"
+    assert button.layout.width.lower() == "auto"
+
+
+def test_the_spotter_shows_its_instruction_first_and_has_a_static_copy():
+    shown = factcheck.claim_spotter(MINE)
+    assert "<strong>Step 1.</strong> Tick every sentence" in shown.widget.children[0].value
+    bundle = shown._repr_mimebundle_()
+    page = bundle["text/html"]
+    assert "This exercise needs a running notebook." in page
+    assert "<li>Pyeongtaek is 65 km south of Seoul.</li><li>It is a bluff.</li>" in page
+    assert bundle["text/plain"] == "Spot the checkable claims: 2 sentences."
+
+
+# ------------------------------------------------------------ key and scorecard
+
+
+def test_the_answer_key_has_the_key_columns_in_order_and_only_the_claims_asked_for():
+    key = factcheck.answer_key(FAKE)
+    assert list(key.columns) == ["claim_id", "theme", "verdict", "correction", "evidence", "source", "lesson"]
+    real = factcheck.answer_key(["ac31", "ac32"])
+    assert list(real["claim_id"]) == ["ac31", "ac32"]
+    assert list(real.columns) == ["claim_id", "theme", "verdict", "confidence", "correction", "evidence", "source",
+                                  "lesson"]
+
+
+def test_the_scorecard_of_a_table_passed_in_counts_its_own_verdicts():
+    # budget: 1 error; forces: 1 correct; people: 1 "satire" (a verdict the dataset does not have)
+    lines = factcheck.verdict_summary(FAKE).splitlines()
+    assert lines[0].split() == ["correct", "error", "satire", "total"]
+    rows = {line.rsplit(None, 4)[0].strip(): line.split()[-4:] for line in lines[1:]}
+    assert rows["budget"] == ["0", "1", "0", "1"]
+    assert rows["people"] == ["0", "0", "1", "1"]
+    assert rows["all claims"] == ["1", "1", "1", "3"]
