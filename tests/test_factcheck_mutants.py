@@ -19,14 +19,14 @@ MINE = (
 )
 
 FAKE = pd.DataFrame({
-    "claim_id": ["c1", "c2", "c3"],
-    "quote": ["A budget of 42 million", "About 28,500 troops", "Daniel Pinkstone said"],
-    "theme": ["budget", "forces", "people"],
-    "verdict": ["error", "correct", "satire"],
-    "correction": ["About 42 billion dollars", "", "Not a claim"],
-    "evidence": ["defence_budgets 2019", "us_troops", "-"],
-    "source": ["Yonhap 2018-12-08", "Reuters 2024", "-"],
-    "lesson": ["05", "05", "08"],
+    "claim_id": ["c1", "c2", "c3", "c4"],
+    "quote": ["A budget of 42 million", "About 28,500 troops", "A joke", "Daniel Pinkstone said"],
+    "theme": ["budget", "forces", "people", "people"],
+    "verdict": ["error", "correct", "satire", "typo"],
+    "correction": ["About 42 billion dollars", "", "Not a claim", "Pinkston"],
+    "evidence": ["defence_budgets 2019", "us_troops", "-", "Troy University news"],
+    "source": ["Yonhap 2018-12-08", "Reuters 2024", "-", "Troy University 2016"],
+    "lesson": ["05", "05", "08", "08"],
 })
 
 
@@ -94,10 +94,23 @@ def test_the_answer_key_has_the_key_columns_in_order_and_only_the_claims_asked_f
 
 
 def test_the_scorecard_of_a_table_passed_in_counts_its_own_verdicts():
-    # budget: 1 error; forces: 1 correct; people: 1 "satire" (a verdict the dataset does not have)
-    lines = factcheck.verdict_summary(FAKE).splitlines()
-    assert lines[0].split() == ["correct", "error", "satire", "total"]
-    rows = {line.rsplit(None, 4)[0].strip(): line.split()[-4:] for line in lines[1:]}
-    assert rows["budget"] == ["0", "1", "0", "1"]
-    assert rows["people"] == ["0", "0", "1", "1"]
-    assert rows["all claims"] == ["1", "1", "1", "3"]
+    # budget: 1 error; forces: 1 correct; people: 1 typo and 1 "satire" (a verdict the
+    # dataset does not have). Columns in teaching order, then the others: correct, error,
+    # typo, satire (alphabetical order would put satire before typo).
+    text = factcheck.verdict_summary(FAKE)
+    lines = text.splitlines()
+    assert lines[0].split() == ["correct", "error", "typo", "satire", "total"]
+    rows = {" ".join(line.split()[:-5]): line.split()[-5:] for line in lines[1:]}
+    assert rows == {"budget": ["0", "1", "0", "0", "1"], "forces": ["1", "0", "0", "0", "1"],
+                    "people": ["0", "0", "1", "1", "2"], "all claims": ["1", "1", "1", "1", "4"]}
+    assert len(lines) == 5  # a header and four rows: no line for an index or column name
+
+
+def test_the_feedback_html_shows_the_verdict_by_words_and_border_and_the_evidence():
+    right = factcheck.judge("c1", "error", FAKE).to_html()
+    assert "border-left:4px solid #15803d" in right  # green for a right verdict
+    assert "<p><em>Evidence:</em> defence_budgets 2019</p>" in right
+    assert right.rstrip().endswith("</div>")  # saved: no note under it
+    wrong = factcheck.judge("c1", "correct", FAKE).to_html(save_note="Answer checked but not saved.")
+    assert "border-left:4px solid #b45309" in wrong  # amber for a wrong one
+    assert wrong.rstrip().endswith("<p><small>Answer checked but not saved.</small></p>")
