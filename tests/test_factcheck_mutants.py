@@ -6,7 +6,10 @@ scorecard of a table passed in.
 """
 from __future__ import annotations
 
+import random
+
 import ipywidgets  # noqa: F401 - imported once at collection, not in every mutant's run
+
 import pandas as pd
 import pytest
 
@@ -114,3 +117,80 @@ def test_the_feedback_html_shows_the_verdict_by_words_and_border_and_the_evidenc
     wrong = factcheck.judge("c1", "correct", FAKE).to_html(save_note="Answer checked but not saved.")
     assert "border-left:4px solid #b45309" in wrong  # amber for a wrong one
     assert wrong.rstrip().endswith("<p><small>Answer checked but not saved.</small></p>")
+
+
+# ------------------------------------------------------------ judging and saving
+
+
+def test_a_right_verdict_is_named_with_its_article_and_meaning():
+    assert factcheck.judge("c1", "error", FAKE).message == (
+        "Right: this is an error (a factual mistake: a wrong number, date, name or event).")
+    assert factcheck.judge("c4", "typo", FAKE).message == (
+        "Right: this is a typo (a slip of spelling or grammar that does not change the facts).")
+
+
+def test_a_table_passed_in_offers_its_own_verdicts():
+    # "satire" is no verdict of the dataset, but it is one of this table's
+    result = factcheck.judge("c3", "Satire", FAKE)
+    assert result.correct and result.chosen == "satire"
+    assert factcheck.verdict_options(FAKE) == ["correct", "error", "typo", "satire"]
+
+
+def test_a_checked_claim_is_saved_with_the_verdict_chosen(monkeypatch, tmp_path):
+    from helpers.quiz import store
+
+    path = tmp_path / "progress.json"
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(path))
+    box = factcheck.claim_checker(FAKE.head(1), save=True)
+    card = box.cards[0]
+    card.choice.value = "error"
+    card.check.click()
+    (record,) = store.load(path).records
+    assert (record["lesson"], record["question_id"], record["answer"], record["correct"]) == (
+        "08-factcheck", "claim-c1", "error", True)
+
+
+# ------------------------------------------------------------ card order
+
+
+def _shuffled(n, seed):
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return order
+
+
+def _verdicts(order, head, rest="unverified"):
+    """Verdicts by row position: the cards at order[:len(head)] get ``head``, the others ``rest``."""
+    verdicts = [rest] * len(order)
+    for pos, verdict in zip(order, head):
+        verdicts[pos] = verdict
+    return pd.DataFrame({"verdict": verdicts})
+
+
+def _mixed(table, order, first=6):
+    v = list(table["verdict"])
+    head = [v[i] for i in order[:first]]
+    return len(set(head)) >= min(3, len(set(v))) and all(a != b for a, b in zip(head, head[1:]))
+
+
+def test_the_first_shuffle_is_kept_when_its_first_six_cards_are_mixed():
+    # the shuffle seeded 2019 gives its first six cards three verdicts, no two neighbours
+    # alike, so it is the order; the 7th card repeats the 6th (only the first six count)
+    order = _shuffled(10, 2019)
+    table = _verdicts(order, ["error", "typo", "correct", "error", "typo", "correct", "correct"])
+    assert factcheck.card_order(table) == order
+    assert factcheck.card_order(table, first=6, seed=2019) == order
+
+
+def test_the_next_seed_is_tried_when_the_first_shuffle_is_not_mixed():
+    # 18 cards: seed 2020's first six get three verdicts; seed 2019's first two cards are
+    # both among the other twelve, all "unverified", so that order has alike neighbours
+    second = _shuffled(18, 2020)
+    table = _verdicts(second, ["error", "typo", "correct", "error", "typo", "correct"])
+    assert not _mixed(table, _shuffled(18, 2019))  # the premise
+    assert factcheck.card_order(table) == second
+
+
+def test_a_table_that_cannot_be_mixed_keeps_its_order():
+    # one verdict only: neighbours always share it, so no shuffle qualifies
+    assert factcheck.card_order(pd.DataFrame({"verdict": ["error"] * 7})) == list(range(7))
