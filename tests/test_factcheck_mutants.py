@@ -26,7 +26,7 @@ FAKE = pd.DataFrame({
     "quote": ["A budget of 42 million", "About 28,500 troops", "A joke", "Daniel Pinkstone said"],
     "theme": ["budget", "forces", "people", "people"],
     "verdict": ["error", "correct", "satire", "typo"],
-    "correction": ["About 42 billion dollars", "", "Not a claim", "Pinkston"],
+    "correction": ["About 42 billion dollars", "", "", "Pinkston"],
     "evidence": ["defence_budgets 2019", "us_troops", "-", "Troy University news"],
     "source": ["Yonhap 2018-12-08", "Reuters 2024", "-", "Troy University 2016"],
     "lesson": ["05", "05", "08", "08"],
@@ -194,3 +194,25 @@ def test_the_next_seed_is_tried_when_the_first_shuffle_is_not_mixed():
 def test_a_table_that_cannot_be_mixed_keeps_its_order():
     # one verdict only: neighbours always share it, so no shuffle qualifies
     assert factcheck.card_order(pd.DataFrame({"verdict": ["error"] * 7})) == list(range(7))
+
+
+def test_judge_returns_every_field_of_the_feedback():
+    # a right "correct": the fixed message and "None needed." for its empty correction;
+    # this table has no confidence column, so the confidence is ""
+    assert factcheck.judge("c2", "Correct", FAKE) == factcheck.Result(
+        claim_id="c2", chosen="correct", expected="correct", correct=True,
+        message="Right: this claim holds up against the evidence.", correction="None needed.",
+        evidence="us_troops", source="Reuters 2024", confidence="")
+    # a wrong verdict: what was chosen, the course's verdict with its meaning, and what to read
+    assert factcheck.judge("c1", "typo", FAKE) == factcheck.Result(
+        claim_id="c1", chosen="typo", expected="error", correct=False,
+        message=("Not quite: you chose 'typo', the course's verdict is 'error' (a factual mistake: a wrong "
+                 "number, date, name or event). Read the correction and the evidence below."),
+        correction="About 42 billion dollars", evidence="defence_budgets 2019", source="Yonhap 2018-12-08")
+
+
+def test_a_verdict_without_a_meaning_and_without_a_correction_adds_neither():
+    result = factcheck.judge("c3", "error", FAKE)
+    assert result.message == ("Not quite: you chose 'error', the course's verdict is 'satire'. "
+                              "Read the correction and the evidence below.")
+    assert result.correction == ""  # only a "correct" claim gets "None needed."
