@@ -216,3 +216,38 @@ def test_a_verdict_without_a_meaning_and_without_a_correction_adds_neither():
     assert result.message == ("Not quite: you chose 'error', the course's verdict is 'satire'. "
                               "Read the correction and the evidence below.")
     assert result.correction == ""  # only a "correct" claim gets "None needed."
+
+
+# ------------------------------------------------------------ the checker widget
+
+
+def test_the_checker_of_a_table_offers_its_verdicts_and_explains_them_in_the_legend():
+    box = factcheck.claim_checker(FAKE, save=False)
+    assert [tuple(card.choice.options) for card in box.cards] == [("correct", "error", "typo", "satire")] * 4
+    legend = box.children[0].value
+    # each verdict with its meaning; one without a meaning is explained by its name
+    assert ("<em>correct</em> = the claim matches the evidence; "
+            "<em>error</em> = a factual mistake: a wrong number, date, name or event; "
+            "<em>typo</em> = a slip of spelling or grammar that does not change the facts; "
+            "<em>satire</em> = satire.") in legend
+
+
+def test_each_card_shows_its_number_and_quote_and_a_labelled_check():
+    box = factcheck.claim_checker(FAKE, save=False)
+    card = box.cards[3]
+    header = card.children[0].value
+    assert "Claim 4 of 4" in header and "<blockquote" in header and "Daniel Pinkstone said</blockquote>" in header
+    assert card.choice.description == "Verdict:"
+    assert card.choice.layout.width.lower() == "auto"
+    assert card.check.tooltip == "Check your verdict on claim 4"
+    assert card.check.layout.width.lower() == "auto"
+
+
+def test_a_checker_of_some_claim_ids_judges_them_against_every_verdict():
+    # a list of ids: the claims come from the dataset, and every verdict may be chosen
+    box = factcheck.claim_checker(["ac31", "ac32"], save=False)
+    assert [card.claim_id for card in box.cards] == ["ac31", "ac32"]
+    card = box.cards[1]  # ac32: "correct"
+    card.choice.value = "typo"
+    card.check.click()
+    assert "Not quite: you chose &#39;typo&#39;, the course&#39;s verdict is &#39;correct&#39;" in card.feedback.value
