@@ -251,3 +251,8 @@ def test_a_checker_of_some_claim_ids_judges_them_against_every_verdict():
     card.choice.value = "typo"
     card.check.click()
     assert "Not quite: you chose &#39;typo&#39;, the course&#39;s verdict is &#39;correct&#39;" in card.feedback.value
+
+
+def test_a_table_with_a_column_called_index_still_makes_a_checker():
+    box = factcheck.claim_checker(FAKE.assign(index=[10, 11, 12, 13]), save=False)
+    assert [card.claim_id for card in box.cards] == ["c1", "c2", "c3", "c4"]
