@@ -256,3 +256,30 @@ def test_a_checker_of_some_claim_ids_judges_them_against_every_verdict():
 def test_a_table_with_a_column_called_index_still_makes_a_checker():
     box = factcheck.claim_checker(FAKE.assign(index=[10, 11, 12, 13]), save=False)
     assert [card.claim_id for card in box.cards] == ["c1", "c2", "c3", "c4"]
+
+
+def test_a_checker_without_saving_writes_nothing_and_shows_no_note(monkeypatch, tmp_path):
+    path = tmp_path / "progress.json"
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(path))
+    box = factcheck.claim_checker(FAKE, save=False)
+    card = box.cards[0]
+    card.choice.value = "error"
+    card.check.click()
+    assert not path.exists()
+    assert card.feedback.value.rstrip().endswith("</div>")  # no save note under the feedback
+    assert box.results == {"c1": True}
+
+
+def test_a_card_is_a_bordered_padded_box():
+    card = factcheck.claim_checker(FAKE, save=False).cards[0]
+    assert card.layout.border_left == "1px solid #d1d5db" and card.layout.border_top == "1px solid #d1d5db"
+    assert card.layout.padding.lower() == "0.4em" and card.layout.margin == "0.4em 0"
+
+
+def test_the_checker_of_one_claim_id_and_its_static_copy():
+    box = factcheck.claim_checker("ac32", save=False)  # one id as a string, not its letters
+    assert [card.claim_id for card in box.cards] == ["ac32"]
+    bundle = factcheck.claim_checker(FAKE, save=False)._repr_mimebundle_()
+    assert "The claim checker needs a running notebook (open it in Jupyter). The 4 claims to judge are:" in (
+        bundle["text/html"])
+    assert bundle["text/plain"] == "Claim checker: 4 claims. Open the notebook in Jupyter to check them."
