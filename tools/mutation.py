@@ -326,18 +326,21 @@ def _score_cell(detected: int, judged: int) -> str:
 
 def baseline(names: list[str]) -> None:
     _, modules = _config()
-    judged = _judgements()
-    base = judged.setdefault("baseline", {})
+    counted = {}
     for module in modules:
         if names and module["name"] not in names:
             continue
         found = results(module, diffs=True)
         if found:
             c = _counts(found)
-            base[module["name"]] = {k: c[k] for k in ("total", "killed", "timeout", "survived", "other",
-                                                     "logic", "logic_detected")}
-            base[module["name"]]["date"] = f"{dt.date.today():%Y-%m-%d}"
+            counted[module["name"]] = {k: c[k] for k in ("total", "killed", "timeout", "survived", "other",
+                                                        "logic", "logic_detected")}
+            counted[module["name"]]["date"] = f"{dt.date.today():%Y-%m-%d}"
             print(f"baseline {module['name']}: {_counts_text(found)}")
+    # Read the judgements only now: reading results can take minutes, and a judgement
+    # written meanwhile must not be lost.
+    judged = _judgements()
+    judged.setdefault("baseline", {}).update(counted)
     _write_judgements(judged)
 
 
