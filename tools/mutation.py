@@ -262,6 +262,14 @@ def _mutated_lines(diff: str) -> list[str]:
     return [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
 
 
+def _judged_line_matches(line: str, diff: str) -> bool:
+    """A judgement's line is the mutated line; for a mutant that only deletes, "-" + the deleted line."""
+    line = line.strip()
+    if line.startswith("- "):
+        return line[2:].strip() in [x[1:].strip() for x in diff.splitlines() if x.startswith("-") and not x.startswith("---")]
+    return line in _mutated_lines(diff)
+
+
 _STRING = re.compile(r"""(?:\b[rbfuRBFU]{1,2})?(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
 
 
@@ -410,7 +418,7 @@ def report() -> None:
         good_equiv, stale = set(), set()
         for n in survivors:
             j = equiv.get(n)
-            if j and j["line"].strip() in _mutated_lines(found[n][1]):
+            if j and _judged_line_matches(j["line"], found[n][1]):
                 good_equiv.add(n)
             elif j:
                 stale.add(n)
