@@ -142,7 +142,7 @@ MUTATION_JOBS    ?= 1
 MUTATION_SAMPLE  ?=
 .PHONY: mutation
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(UV_INSTALL) -e '.[test,dev]'
 	touch $@
 
 mutation: $(VENV)/.installed-dev

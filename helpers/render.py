@@ -20,6 +20,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 @lru_cache(maxsize=1)
 def environment():
     """The one Jinja2 environment: templates from ``helpers/templates``, autoescaped."""
+    return _new_environment()
+
+
+def _new_environment():
+    # Apart from the cached environment() so that mutation testing (mutmut leaves
+    # decorated functions alone) reaches these settings: autoescape above all.
     import jinja2
 
     return jinja2.Environment(

@@ -197,17 +197,20 @@ def run(names: list[str], jobs: int, minutes: float, tests: list[str] | None = N
 
 
 _DUMP = """
-import json, sys
+import fnmatch, json, sys
 from mutmut.__main__ import walk_mutatable_files
 from mutmut.mutation.data import SourceFileMutationData
 from mutmut.mutation.diff_apply import get_diff_for_mutant
 from mutmut.stats import status_by_exit_code
 want = sys.argv[1] == "diffs"
+globs = sys.argv[2:]
 out = {}
 for path in walk_mutatable_files():
     m = SourceFileMutationData(path=path)
     m.load()
     for k, v in m.exit_code_by_key.items():
+        if globs and not any(fnmatch.fnmatchcase(k, g) for g in globs):
+            continue  # another part of the file: no diff to compute (maps.py has 2,600 mutants)
         status = status_by_exit_code[v]
         out[k] = [status, get_diff_for_mutant(k, path=path) if want else ""]
 json.dump(out, sys.stdout)
@@ -224,7 +227,8 @@ def results(module: dict, diffs: bool = False) -> dict[str, list]:
     work = WORK / module["name"]
     if not (work / "mutants").exists():
         return {}
-    proc = subprocess.run([sys.executable, "-c", _DUMP, "diffs" if diffs else "status"], check=False, cwd=work,
+    proc = subprocess.run([sys.executable, "-c", _DUMP, "diffs" if diffs else "status", *_globs(module)],
+                          check=False, cwd=work,
                           capture_output=True, text=True, timeout=900)
     if proc.returncode:
         sys.exit(f"reading mutmut's results in {work} failed:\n{proc.stderr[-2000:]}")
@@ -256,6 +260,14 @@ def _judgements() -> dict:
 
 def _mutated_lines(diff: str) -> list[str]:
     return [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+
+
+def _judged_line_matches(line: str, diff: str) -> bool:
+    """A judgement's line is the mutated line; for a mutant that only deletes, "-" + the deleted line."""
+    line = line.strip()
+    if line.startswith("- "):
+        return line[2:].strip() in [x[1:].strip() for x in diff.splitlines() if x.startswith("-") and not x.startswith("---")]
+    return line in _mutated_lines(diff)
 
 
 _STRING = re.compile(r"""(?:\b[rbfuRBFU]{1,2})?(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
@@ -322,18 +334,21 @@ def _score_cell(detected: int, judged: int) -> str:
 
 def baseline(names: list[str]) -> None:
     _, modules = _config()
-    judged = _judgements()
-    base = judged.setdefault("baseline", {})
+    counted = {}
     for module in modules:
         if names and module["name"] not in names:
             continue
         found = results(module, diffs=True)
         if found:
             c = _counts(found)
-            base[module["name"]] = {k: c[k] for k in ("total", "killed", "timeout", "survived", "other",
-                                                     "logic", "logic_detected")}
-            base[module["name"]]["date"] = f"{dt.date.today():%Y-%m-%d}"
+            counted[module["name"]] = {k: c[k] for k in ("total", "killed", "timeout", "survived", "other",
+                                                        "logic", "logic_detected")}
+            counted[module["name"]]["date"] = f"{dt.date.today():%Y-%m-%d}"
             print(f"baseline {module['name']}: {_counts_text(found)}")
+    # Read the judgements only now: reading results can take minutes, and a judgement
+    # written meanwhile must not be lost.
+    judged = _judgements()
+    judged.setdefault("baseline", {}).update(counted)
     _write_judgements(judged)
 
 
@@ -403,7 +418,7 @@ def report() -> None:
         good_equiv, stale = set(), set()
         for n in survivors:
             j = equiv.get(n)
-            if j and j["line"].strip() in _mutated_lines(found[n][1]):
+            if j and _judged_line_matches(j["line"], found[n][1]):
                 good_equiv.add(n)
             elif j:
                 stale.add(n)
