@@ -144,18 +144,19 @@ def test_a_filter_that_fails_while_redrawing_shows_a_notice_in_the_widget(monkey
 def test_the_widget_carries_the_help_line_and_the_css_classes_its_style_targets():
     view = timeline(data=_five())
     box = view.widget
-    help_text, controls, events_view, citation = box.children
+    style, help_text, controls, events_view, citation = box.children  # display.explorer_box
     assert "drag the ends of the year slider" in help_text.value
     assert events_view is view.events_view and citation is view.citation
     # the box itself names its parts too, for code that holds the widget, not the display object
     assert (box.category_select, box.year_slider, box.events_view, box.citation) == (
         view.category_select, view.year_slider, events_view, citation)
     assert box.category_select is controls.children[0] and box.year_slider is controls.children[1]
-    assert "allies-timeline" in box._dom_classes
-    assert "allies-timeline-controls" in controls._dom_classes
-    # the help line's <style> selects exactly those classes (CSS class names are case-sensitive)
-    for cls in box._dom_classes + controls._dom_classes:
-        assert f".{cls} " in help_text.value or f".{cls}\n" in help_text.value
+    assert {"allies-timeline", "allies-fit"} <= set(box._dom_classes)
+    assert "allies-fit-controls" in controls._dom_classes
+    # the style (display/fit_controls.html) selects the box's and the row's classes
+    # (CSS class names are case-sensitive)
+    for cls in ("allies-fit", "allies-fit-controls"):
+        assert f".{cls} " in style.value or f".{cls}\n" in style.value
 
 
 def test_the_static_copy_has_its_note_list_and_citation_and_the_plain_text_the_initial_filter():
