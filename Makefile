@@ -141,7 +141,7 @@ MUTATION_MINUTES ?= 30
 MUTATION_JOBS    ?= 1
 MUTATION_SAMPLE  ?=
 .PHONY: mutation
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-test
+$(VENV)/.installed-dev: pyproject.toml $(PINS) $(VENV)/.installed-test
 	$(UV_INSTALL) -e '.[test,dev]'
 	touch $@
 
