@@ -41,7 +41,10 @@ help:
 # checks both). `make pins` regenerates the pins; a changed pin file reinstalls.
 UV := $(BIN)/uv
 PINS := binder/requirements.txt
-UV_INSTALL := $(UV) pip install --quiet --python $(BIN)/python -c $(PINS)
+# --compile-bytecode: uv (unlike pip) installs no .pyc files, and with PYTHONDONTWRITEBYTECODE
+# set (CI images often set it) every kernel, server and test process would compile each
+# library from source again on every import.
+UV_INSTALL := $(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -c $(PINS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -234,7 +234,7 @@ def test_fresh_env_from_pins_runs_the_course(tmp_path):
     run([str(uv), "venv", "--quiet", "--seed", "--python", sys.executable, str(venv)], 120)
     # the pins are both the requirements and the constraints: pytest and nbval may
     # add packages, never move a pinned one
-    run([str(uv), "pip", "install", "--quiet", "--python", str(py),
+    run([str(uv), "pip", "install", "--quiet", "--compile-bytecode", "--python", str(py),  # as pip does
          "-r", str(REQUIREMENTS), "-c", str(REQUIREMENTS), "pytest", "nbval"], 900)
     run([str(py), "-m", "pip", "check"], 120)  # every requirement met, by pip's rules
     t_install = time.perf_counter() - t0
