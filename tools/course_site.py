@@ -81,11 +81,12 @@ def _inputs_digest() -> str:
     return h.hexdigest()
 
 
-def lesson_digest(lesson: Path) -> str:
-    """A digest of a lesson's file and of everything else its outputs depend on."""
+def lesson_digest(lesson: Path, inputs: str | None = None) -> str:
+    """A digest of a lesson's file and of everything else its outputs depend on
+    (``inputs``: :func:`_inputs_digest`, when the caller has it already)."""
     import hashlib
 
-    return hashlib.sha256(_inputs_digest().encode() + Path(lesson).read_bytes()).hexdigest()
+    return hashlib.sha256((inputs or _inputs_digest()).encode() + Path(lesson).read_bytes()).hexdigest()
 
 
 def _code(nb) -> list[str]:
@@ -151,13 +152,14 @@ def _seed_execution_cache(build_dir: Path, executed: Path = EXECUTED_DIR) -> lis
 
     cache = None
     seeded = []
+    inputs = _inputs_digest()  # once, not once per lesson: it reads all of helpers/ and datasets/
     for lesson in sorted(LESSONS_DIR.glob("[0-9][0-9]_*.ipynb")):
         copy = Path(executed) / lesson.name
         try:
             nb = nbformat.read(copy, as_version=4)
         except (OSError, ValueError):
             continue  # no copy, or a damaged one: myst-nb executes the lesson
-        if nb.metadata.get("executed", {}).get("digest") != lesson_digest(lesson):
+        if nb.metadata.get("executed", {}).get("digest") != lesson_digest(lesson, inputs):
             continue
         if cache is None:
             cache = get_cache(str(Path(build_dir) / "_build" / ".jupyter_cache"))
