@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
@@ -36,10 +37,21 @@ _OWN = "ALLIES_SUITE_PROGRESS_FILE"
 _STUDENT_SETTINGS = ("ALLIES_CLASS_DIR", "ALLIES_STUDENT_ID", "JUPYTERHUB_USER")
 
 
+#: The throw-away folder this process made (xdist's workers and nested pytest runs inherit
+#: the setting and make none), removed when the session ends.
+_MADE: list[str] = []
+
+
 def pytest_configure(config):
     if not os.environ.get("ALLIES_PROGRESS_FILE"):
         folder = tempfile.mkdtemp(prefix="allies-test-progress-")
+        _MADE.append(folder)
         os.environ["ALLIES_PROGRESS_FILE"] = os.environ[_OWN] = str(Path(folder) / "progress.json")
+
+
+def pytest_unconfigure(config):
+    while _MADE:
+        shutil.rmtree(_MADE.pop(), ignore_errors=True)
 
 
 def _lesson_cell(item) -> bool:

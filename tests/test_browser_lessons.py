@@ -19,7 +19,6 @@ tests skip, except under ``CI=true``, where they fail (conftest.py).
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -102,13 +101,6 @@ def _answer(page, box, label, expect_word: str, expect_feedback: str) -> str:
     return _norm(box.inner_text())
 
 
-def _progress_records(server) -> list[dict]:
-    f = server.progress_file
-    if not f.exists():
-        return []
-    return [json.loads(line) for line in f.read_text().splitlines() if line.strip()]
-
-
 def _exercise_quiz(page, server, number: str) -> str | None:
     """Answer one single-choice question wrongly, then rightly; return its id (None: no quiz shown)."""
     for q in _single_questions(number):
@@ -181,9 +173,15 @@ def test_lesson_runs_in_jupyterlab(page, server, lesson):
     qid = _exercise_quiz(page, server, number)
     if _single_questions(number):
         assert qid, f"{lesson.name}: none of bank {number}'s single-choice questions is shown as radio buttons"
-        mine = [r for r in _progress_records(server) if r.get("question_id") == qid and r.get("lesson") == number]
-        assert [r.get("correct") for r in mine][-2:] == [False, True], (
-            f"progress file did not record the wrong then right attempt for {qid}: {mine}")
+        def mine(records):
+            return [r for r in records if r.get("question_id") == qid and r.get("lesson") == number]
+
+        def wrong_then_right(records):
+            return [r.get("correct") for r in mine(records)][-2:] == [False, True]
+
+        records = server.wait_progress(wrong_then_right)
+        assert wrong_then_right(records), (
+            f"progress file did not record the wrong then right attempt for {qid}: {mine(records)}")
 
     shots = scroll_screenshots(page, stem) if os.environ.get("LESSON_SCREENSHOTS") == "1" else []
     assert not page.console_errors, f"{lesson.name}: JavaScript errors in the page: {page.console_errors}"

@@ -26,29 +26,35 @@ def _dated(path: Path) -> bool:
     return ns.current_to(_nb(path)) is not None
 
 
-def _skip_if_not_yet_dated(path: Path) -> None:
-    # TEMPORARY (see ns.CURRENT_TO_MAY_BE_ABSENT): lessons 00-09 get current_to on other
-    # branches; until the merge a lesson without it is skipped here, never passed.
+def _require_dated(path: Path) -> None:
     if not _dated(path):
-        if ns.CURRENT_TO_MAY_BE_ABSENT:
-            pytest.skip(f"{path.name} has no current_to yet (temporary, issue 19)")
         pytest.fail(f"{path.name} has no current_to")
+
+
+def _lesson_number(path: Path) -> str:
+    return _nb(path)["metadata"]["lesson"]["number"]
+
+
+#: The lessons some events row is tagged with (00, the orientation, and 11, the simulation,
+#: have none): only those have a latest event to compare current_to with.
+WITH_EVENTS = [p for p in LESSONS if _lesson_number(p) in ns.latest_event_dates()]
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_marker_is_well_formed_and_matches_the_visible_line(path):
-    _skip_if_not_yet_dated(path)
+    _require_dated(path)
     assert ns.check_current_to(path, _nb(path), strict=True) == []
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
+def test_most_lessons_have_tagged_events():
+    assert len(WITH_EVENTS) >= len(LESSONS) - 2, [p.name for p in LESSONS if p not in WITH_EVENTS]
+
+
+@pytest.mark.parametrize("path", WITH_EVENTS, ids=lambda p: p.name)
 def test_current_to_is_not_earlier_than_the_lessons_latest_event(path):
-    _skip_if_not_yet_dated(path)
+    _require_dated(path)
     nb = _nb(path)
-    number = nb["metadata"]["lesson"]["number"]
-    newest = ns.latest_event_dates().get(number)
-    if newest is None:
-        pytest.skip(f"no events row is tagged with lesson {number}")
+    newest = ns.latest_event_dates()[_lesson_number(path)]
     assert newest[:7] <= ns.current_to(nb), (
         f"{path.name}: current_to {ns.current_to(nb)} is earlier than its latest events row ({newest}); "
         "re-check the lesson against that event and move current_to on")
@@ -56,7 +62,7 @@ def test_current_to_is_not_earlier_than_the_lessons_latest_event(path):
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
 def test_no_undated_currently_or_recent(path):
-    _skip_if_not_yet_dated(path)
+    _require_dated(path)
     found = ns.undated_now_words(_nb(path))
     assert found == [], "\n".join(f"cell {c}: '{w}' in: {s}" for c, w, s in found)
 

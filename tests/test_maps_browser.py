@@ -274,7 +274,14 @@ def test_done_is_set_only_after_the_last_event_that_moves_labels(offline_page):
             .observe(m, {attributes: true, attributeFilter: ['data-aao-layout']}); }""")
     page.set_viewport_size({"width": 700, "height": 420})
     wait_layout_after(page, before)
-    states = page.evaluate("() => window.__states")
+    # Under load more events can follow that layout (seen in a soak: pending, pending,
+    # done, pending): each turns the state to "pending" again and a later layout to "done".
+    # Wait until the map rests at "done" with that change recorded, and read the record in
+    # the same step.
+    states = page.wait_for_function(
+        """() => { const s = window.__states, m = document.querySelector('.leaflet-container');
+             return m.getAttribute('data-aao-layout') === 'done' && s.length > 0 && s[s.length - 1] === 'done'
+                    && s.slice(); }""", timeout=15_000).json_value()
     assert states[0] == "pending" and states[-1] == "done", states
     # Labels are clear of one another and inside the smaller map (the data were fitted
     # to the wider one, so the troops box may cover a point: not checked here).

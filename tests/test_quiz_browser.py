@@ -14,7 +14,6 @@ except under ``CI=true`` (conftest.py).
 """
 from __future__ import annotations
 
-import json
 
 import pytest
 
@@ -147,8 +146,11 @@ def test_a_question_is_answered_with_the_keyboard_alone_and_its_feedback_comes_i
     except Exception:
         raise AssertionError(f"the feedback stayed out of view: {feedback.evaluate(IN_VIEW_JS)}") from None
     assert page.evaluate(NOTEBOOK_STATE_JS) == before, "Enter acted on the notebook (a cell was added or left)"
-    saved = [json.loads(line) for line in server.progress_file.read_text().splitlines() if line.strip()]
-    assert [(r["question_id"], r["correct"]) for r in saved if r["lesson"] == "42"][-1] == ("single", True)
+    def mine(records):
+        return [(r.get("question_id"), r.get("correct")) for r in records if r.get("lesson") == "42"]
+
+    saved = mine(server.wait_progress(lambda records: mine(records)[-1:] == [("single", True)]))
+    assert saved[-1:] == [("single", True)], saved
     assert page.evaluate("() => window.__pwned") is None, "bank text ran as markup in the page"
     page.screenshot(path=str(_artifact("quiz_keyboard.png")))
     assert not page.console_errors, page.console_errors

@@ -106,6 +106,30 @@ class LabServer:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def progress_records(self) -> list[dict]:
+        """The records in the server's progress file (none before the first is written)."""
+        if not self.progress_file.exists():
+            return []
+        records = []
+        for line in self.progress_file.read_text(encoding="utf-8").splitlines():
+            with contextlib.suppress(json.JSONDecodeError):  # a line being written
+                records.append(json.loads(line))
+        return records
+
+    def wait_progress(self, until, timeout: float = 30) -> list[dict]:
+        """Wait until ``until(records)`` is true of the progress file's records; return them.
+
+        A quiz's kernel sends the feedback the page shows first and writes the progress
+        file after, so a test that has seen the feedback waits for the file too (seen on a
+        loaded machine: the page said "Correct." before the attempt was on disk). After
+        ``timeout`` seconds it returns what the file holds, for the test's assertion."""
+        deadline = time.monotonic() + timeout
+        while True:
+            records = self.progress_records()
+            if until(records) or time.monotonic() > deadline:
+                return records
+            time.sleep(POLL_S)  # poll interval: read the file again
+
 
 def _stop_with_parent() -> None:
     """In the server's child process (Linux): get SIGTERM when the process that started it
