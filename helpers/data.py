@@ -373,7 +373,7 @@ def _records(reader, shown, fix_file):
             return
         except csv.Error as exc:
             raise DatasetError(
-                f"{shown}, line {reader.line_num + 1}: not readable as CSV ({exc}; a cell may be far "
+                f"{shown}, line {reader.line_num}: not readable as CSV ({exc}; a cell may be far "
                 f"too long or a quote left open). Fix that line, or {fix_file}."
             ) from None
 
