@@ -6,6 +6,7 @@ so what is checked is the loader, the messages and the types, not the course's d
 """
 from __future__ import annotations
 
+import csv
 import json
 import locale
 
@@ -32,6 +33,15 @@ def _error(tmp_path, fields, csv_text, **kw) -> str:
     with pytest.raises(DatasetError) as err:
         _load(tmp_path, fields, csv_text, **kw)
     return str(err.value)
+
+
+@pytest.fixture
+def csv_default_limit():
+    """The csv module's default cell-size limit for one test: the limit is process-wide,
+    and frictionless (imported by another test) raises it at import."""
+    previous = csv.field_size_limit(131_072)
+    yield
+    csv.field_size_limit(previous)
 
 
 # ------------------------------------------------------------------------- types
@@ -119,13 +129,13 @@ def test_blank_and_whitespace_lines_are_skipped_and_rows_after_them_read(tmp_pat
     assert "data row 2 (line 5), column 'id'" in msg  # blank lines count as lines, not as rows
 
 
-def test_an_empty_file_and_an_unreadable_header(tmp_path):
+def test_an_empty_file_and_an_unreadable_header(tmp_path, csv_default_limit):
     assert "mini.csv is empty: it needs a header row. Fix: restore mini.csv" in _error(tmp_path, [{"name": "a"}], "")
     msg = _error(tmp_path, [{"name": "a"}], "a" * 140_000 + "\n1\n")
     assert "mini.csv, header (line 1): not readable as CSV (field larger than field limit" in msg
 
 
-def test_a_data_line_the_csv_reader_refuses_names_the_file_its_line_and_the_fix(tmp_path):
+def test_a_data_line_the_csv_reader_refuses_names_the_file_its_line_and_the_fix(tmp_path, csv_default_limit):
     # the csv reader has counted the refused line itself: the oversized cell is on line 3
     msg = _error(tmp_path, [{"name": "a"}], "a\n1\n" + "x" * 140_000 + "\n")
     assert str(tmp_path / "mini.csv") + ", line 3: not readable as CSV (field larger than field limit" in msg
