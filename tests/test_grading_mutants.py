@@ -232,7 +232,7 @@ def test_ordering_none_right_and_one_wrong_position_wording():
 
 @pytest.mark.parametrize("answer, feedback", [
     (["A", "B", "C"], "Put all 4 items in order (you gave 3)."),
-    (["A", "B", "C", "D", "A"], "Put all 4 items in order (you gave 5)."),
+    (["A", "B", "C", "D", "A"], "Put all 4 items in order (you gave more than 4)."),
     (["A", "A", "C", "D"], ("'A' is in positions 1, 2. Each item must appear exactly once: swap one of them for "
                            "the missing item.")),
     (["A", None, "C", "D"], "Every position needs an item. Fill the empty position, then press Check."),
@@ -350,4 +350,8 @@ def test_numeric_mixed_separators_and_overflow_are_not_numbers(text):
 def test_ordering_long_answer_counts_one_past_the_items():
     # only n + 1 items are read, so an endless iterator cannot hang the check
     r = quiz.check(_ordering(), ["A", "B", "C", "D"] * 3)
-    assert r.feedback == "Put all 4 items in order (you gave 5)."
+    assert r.feedback == "Put all 4 items in order (you gave more than 4)."
+    r = quiz.check(_ordering(), ["A", "B", "C", "D", "A"])
+    assert r.feedback == "Put all 4 items in order (you gave more than 4)."
+    r = quiz.check(_ordering(), ["A", "B", "C"])
+    assert r.feedback == "Put all 4 items in order (you gave 3)."
