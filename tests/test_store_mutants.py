@@ -11,7 +11,7 @@ import locale
 import os
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -29,46 +29,61 @@ def _rec(lesson="00", qid="q", score=1.0, answer="a", correct=None, ts="2026-01-
 
 
 @pytest.fixture
-def local_tz(monkeypatch):
+def local_tz():
     """Run the test in Seoul time (UTC+9): a stamp taken in local time would be 9 hours off."""
-    monkeypatch.setenv("TZ", "Asia/Seoul")
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "Asia/Seoul"
     time.tzset()
     yield
-    monkeypatch.undo()
+    if previous is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = previous
     time.tzset()
 
 
-def _utc_stamp_close(stamp: str) -> bool:
+def _now():
+    return datetime.now(timezone.utc)
+
+
+def _stamped_between(stamp: str, before: datetime, after: datetime) -> bool:
+    """A file-name stamp (UTC, to the microsecond) taken between ``before`` and ``after``."""
     when = datetime.strptime(stamp, "%Y%m%dT%H%M%S.%f").replace(tzinfo=timezone.utc)
-    return abs(datetime.now(timezone.utc) - when) < timedelta(minutes=5)
+    return before <= when <= after
 
 
 # ------------------------------------------------------------------ names and times
 
 
 def test_now_iso_is_utc_with_its_offset(local_tz):
+    before = _now().replace(microsecond=0)
     text = store.now_iso()
+    after = _now()
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", text)
-    assert abs(datetime.fromisoformat(text) - datetime.now(timezone.utc)) < timedelta(minutes=5)
+    assert before <= datetime.fromisoformat(text) <= after
 
 
 def test_a_damaged_file_is_kept_under_a_utc_timestamped_name(pfile, local_tz):
     pfile.parent.mkdir(parents=True)
     pfile.write_text(json.dumps(_rec()) + "\nnot json\n", encoding="utf-8")
+    before = _now()
     report = store.load(pfile)
+    after = _now()
     assert len(report.records) == 1
     (aside,) = pfile.parent.glob("progress.json.corrupt-*")
     m = re.fullmatch(rf"progress\.json\.corrupt-({STAMP})", aside.name)
-    assert m and _utc_stamp_close(m.group(1))
+    assert m and _stamped_between(m.group(1), before, after)
     assert aside.name in report.notice and "1 saved answer(s) were recovered and 1 unreadable" in report.notice
 
 
 def test_a_reset_keeps_a_utc_timestamped_backup(pfile, local_tz):
     store.append(_rec())
+    before = _now()
     removed, backup = store.remove()
+    after = _now()
     assert removed == 1 and backup.parent == pfile.parent
     m = re.fullmatch(rf"progress\.json\.bak-({STAMP})", backup.name)
-    assert m and _utc_stamp_close(m.group(1))
+    assert m and _stamped_between(m.group(1), before, after)
     assert [r["question_id"] for r in store.parse(backup.read_bytes())[0]] == ["q"]
 
 
@@ -140,9 +155,12 @@ def test_a_failed_cleanup_does_not_hide_the_first_error(tmp_path, monkeypatch):
     def refuse(*args):
         raise PermissionError(13, "Permission denied")
 
+    def busy(*args):
+        raise OSError(16, "Device or resource busy")
+
     monkeypatch.setattr(store.os, "replace", refuse)
-    monkeypatch.setattr(store.os, "unlink", refuse)
-    with pytest.raises(PermissionError):
+    monkeypatch.setattr(store.os, "unlink", busy)
+    with pytest.raises(PermissionError, match="Permission denied"):  # replace's error, not unlink's
         store.write_text_atomic(tmp_path / "f.txt", "x")
 
 
@@ -272,16 +290,22 @@ def test_an_answer_json_cannot_store_names_the_type_error(pfile):
 
 def test_old_orphans_go_even_if_one_cannot_be_deleted(pfile, monkeypatch):
     pfile.parent.mkdir(parents=True)
-    orphan = pfile.parent / "progress.json.abc123.tmp"
-    orphan.write_text("half", encoding="utf-8")
+    stuck = pfile.parent / "progress.json.aaa111.tmp"
+    other = pfile.parent / "progress.json.zzz999.tmp"
     old = time.time() - 3600
-    os.utime(orphan, (old, old))
+    for orphan in (stuck, other):
+        orphan.write_text("half", encoding="utf-8")
+        os.utime(orphan, (old, old))
+    unlink = store.Path.unlink
 
-    def refuse(self, missing_ok=False):
-        raise PermissionError(13, "Permission denied")
+    def refuse_one(self, missing_ok=False):
+        if self.name == stuck.name:
+            raise PermissionError(13, "Permission denied")
+        return unlink(self, missing_ok=missing_ok)
 
-    monkeypatch.setattr(store.Path, "unlink", refuse)
+    monkeypatch.setattr(store.Path, "unlink", refuse_one)
     assert store.append(_rec()).saved  # the failed delete is skipped, the answer saved
+    assert stuck.exists() and not other.exists()  # whichever order the folder lists them in
 
 
 def test_an_orphan_exactly_at_the_age_limit_is_kept(pfile, monkeypatch):
