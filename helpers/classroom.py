@@ -76,27 +76,32 @@ def _rows(path: Path, notes: list[str]):
     delimiter = max(_DELIMITERS, key=first.count)
     if delimiter != ",":
         notes.append(f"{path.name}: columns separated by {'semicolons' if delimiter == ';' else 'tabs'}, read as such")
-    csv.field_size_limit(_MAX_FILE_BYTES)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # the csv module's cell-size limit is one for the whole process: raised for a handed-in
+    # file here, and given back when the file is read, so the datasets' loader keeps its own
+    previous = csv.field_size_limit(_MAX_FILE_BYTES)
     try:
-        header = [h.strip() for h in next(reader, [])]
-    except csv.Error as exc:
-        notes.append(f"{path.name}: skipped (not readable as CSV: {exc})")
-        return
-    missing = [c for c in EXPORT_COLUMNS if c not in header]
-    if missing:
-        notes.append(f"{path.name}: skipped (missing columns: {', '.join(missing)})")
-        return
-    try:
-        for line_no, cells in enumerate(reader, start=2):
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                notes.append(f"{path.name}, line {line_no}: left out ({len(cells)} fields where the header has {len(header)})")
-                continue
-            yield line_no, dict(zip(header, cells))
-    except csv.Error as exc:
-        notes.append(f"{path.name}: stopped reading (not valid CSV after that point: {exc})")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = [h.strip() for h in next(reader, [])]
+        except csv.Error as exc:
+            notes.append(f"{path.name}: skipped (not readable as CSV: {exc})")
+            return
+        missing = [c for c in EXPORT_COLUMNS if c not in header]
+        if missing:
+            notes.append(f"{path.name}: skipped (missing columns: {', '.join(missing)})")
+            return
+        try:
+            for line_no, cells in enumerate(reader, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) != len(header):
+                    notes.append(f"{path.name}, line {line_no}: left out ({len(cells)} fields where the header has {len(header)})")
+                    continue
+                yield line_no, dict(zip(header, cells))
+        except csv.Error as exc:
+            notes.append(f"{path.name}: stopped reading (not valid CSV after that point: {exc})")
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _number(text: str, whole: bool = False):

@@ -25,9 +25,11 @@ fresh copy, so a lesson may change its DataFrame freely.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import functools
+import io
 import json
 import math
 import re
@@ -277,13 +279,18 @@ def _load(path: Path, base: Path, name: str, stamp) -> pd.DataFrame:
     try:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        # "utf-8-sig" counts exc.start from after a byte-order mark (Excel's "CSV UTF-8"
+        # writes one): count from the file's first byte
+        at = exc.start + (len(codecs.BOM_UTF8) if raw_bytes.startswith(codecs.BOM_UTF8) else 0)
         raise DatasetError(
-            f"{shown}, {_where_byte(raw_bytes, exc.start, names)}: expected UTF-8 text, found a byte "
-            f"that is not (0x{raw_bytes[exc.start]:02x}; was the file saved as Latin-1 or Windows-1252?). "
+            f"{shown}, {_where_byte(raw_bytes, at, names)}: expected UTF-8 text, found a byte "
+            f"that is not (0x{raw_bytes[at]:02x}; was the file saved as Latin-1 or Windows-1252?). "
             f"Save it as UTF-8 CSV, or {fix_file}."
         ) from None
 
-    reader = csv.reader(text.splitlines(keepends=True))
+    # newline="": lines end only at \r, \n or \r\n, as the csv module expects (str.splitlines
+    # would also end one at U+2028, \x0c or \x85 inside a cell, and misnumber every later line)
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
@@ -320,8 +327,7 @@ def _load(path: Path, base: Path, name: str, stamp) -> pd.DataFrame:
     columns = {n: [] for n in names}
     lines = []
     row = 0
-    for record in _records(reader, shown, fix_file):
-        line = reader.line_num
+    for line, record in _records(reader, shown, fix_file):
         if not record or all(not cell.strip() for cell in record):
             continue  # blank line: not a data row
         row += 1
@@ -365,15 +371,19 @@ def _load(path: Path, base: Path, name: str, stamp) -> pd.DataFrame:
 
 
 def _records(reader, shown, fix_file):
-    """Yield the reader's records, turning the csv module's errors into a DatasetError."""
+    """Yield (line, record) for each of the reader's records, ``line`` the file line the
+    record starts on (a quoted cell may hold line breaks), turning the csv module's errors
+    into a DatasetError that names the line where the unreadable record starts."""
     while True:
+        start = reader.line_num + 1
         try:
-            yield next(reader)
+            yield start, next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
+            lines = f"line {start}" if reader.line_num <= start else f"lines {start}-{reader.line_num}"
             raise DatasetError(
-                f"{shown}, line {reader.line_num + 1}: not readable as CSV ({exc}; a cell may be far "
+                f"{shown}, {lines}: not readable as CSV ({exc}; a cell may be far "
                 f"too long or a quote left open). Fix that line, or {fix_file}."
             ) from None
 

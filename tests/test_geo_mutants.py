@@ -235,3 +235,56 @@ def test_exactly_twelve_ids_are_listed_without_an_ellipsis():
     with pytest.raises(DatasetError) as err:
         geo.place_coords("zz", places=_places(12))
     assert str(err.value).endswith("Known ids include: " + ", ".join(f"p{i:02d}" for i in range(12)))
+
+
+# ------------------------------------------- second mutation run (full, 536 mutants)
+
+
+def test_thirteen_ids_get_the_ellipsis():
+    with pytest.raises(DatasetError) as err:
+        geo.place_coords("zz", places=_places(13))
+    assert str(err.value).endswith("Known ids include: " + ", ".join(f"p{i:02d}" for i in range(12)) + " ...")
+
+
+def test_no_close_id_means_no_hint_at_all():
+    with pytest.raises(DatasetError) as err:
+        geo.place_coords("zz", places=_places(2))
+    assert str(err.value) == ("There is no place with place_id 'zz' in the places dataset (datasets/places.csv). "
+                              "Known ids include: p00, p01")
+
+
+def test_suggestions_are_at_most_three_with_similarity_half_or_more():
+    with pytest.raises(DatasetError) as err:
+        geo.place_coords("p0", places=_places(5))  # all five are close: only three are offered
+    assert "Did you mean 'p04', 'p03', 'p02'? Known" in str(err.value)  # ties: difflib's order
+    with pytest.raises(DatasetError) as err:
+        # "q00x" against "p00": 2 x 2 matching characters / 7 = 0.57, above the 0.5 cutoff
+        geo.place_coords("q00x", places=_places(3))
+    assert "Did you mean 'p00'? Known" in str(err.value)
+
+
+def test_path_midpoint_and_bearing_use_the_places_they_are_given():
+    frame = _places(3)  # p00 at (0, 0), p02 at (2, 0): ids the course dataset does not have
+    path = geo.geodesic_path("p00", "p02", n=2, places=frame)
+    assert path[0] == (0.0, 0.0) and path[2] == pytest.approx((2.0, 0.0))
+    assert geo.geodesic_midpoint("p00", "p02", places=frame) == pytest.approx((1.0, 0.0), abs=1e-4)
+    assert geo.initial_bearing("p00", "p02", places=frame) == pytest.approx(0.0)
+    assert geo.initial_bearing("p02", "p00", places=frame) == pytest.approx(180.0)
+
+
+def test_default_point_counts():
+    assert len(geo.geodesic_path((0, 0), (1, 1))) == 33  # n = 32 segments
+    assert len(geo.geodesic_circle(0, 0, 10)) == 121  # n = 120 points, the first repeated
+
+
+def test_a_circle_smaller_than_a_kilometre_is_allowed():
+    ring = geo.geodesic_circle(37.0, 127.0, 0.5)
+    assert all(abs(geo.distance_km((37.0, 127.0), p) - 0.5) < 1e-9 for p in ring)
+
+
+@pytest.mark.parametrize("text", ["95 S", "95°S", "90 30 0 S", "91N"])
+def test_latitudes_beyond_the_pole_are_refused(text):
+    hemi = text[-1]
+    with pytest.raises(geo.CoordinateError, match=f"is beyond 90° {hemi}"):
+        geo.from_dms(text)
+    assert geo.from_dms("95 W") == -95.0 and geo.from_dms("90 S") == -90.0

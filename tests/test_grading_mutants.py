@@ -232,7 +232,7 @@ def test_ordering_none_right_and_one_wrong_position_wording():
 
 @pytest.mark.parametrize("answer, feedback", [
     (["A", "B", "C"], "Put all 4 items in order (you gave 3)."),
-    (["A", "B", "C", "D", "A"], "Put all 4 items in order (you gave 5)."),
+    (["A", "B", "C", "D", "A"], "Put all 4 items in order (you gave more than 4)."),
     (["A", "A", "C", "D"], ("'A' is in positions 1, 2. Each item must appear exactly once: swap one of them for "
                            "the missing item.")),
     (["A", None, "C", "D"], "Every position needs an item. Fill the empty position, then press Check."),
@@ -251,3 +251,107 @@ def test_a_malformed_question_is_a_quiz_error():
         q = _single()
         q["choices"][1]["correct"] = True
         quiz.check(q, "Seoul")
+
+
+# ------------------------------------------- second mutation run: numeric edges, by hand
+
+
+def test_numeric_right_feedback_for_a_number_answer_has_no_read_as_note():
+    r = quiz.check(_numeric(), 100)
+    assert (r.correct, r.feedback, r.given) == (True, "Right: 100 km (answers within ±5 count as right).", 100.0)
+
+
+def test_numeric_wrong_answer_keeps_what_was_given():
+    assert quiz.check(_numeric(), 120).given == 120.0
+    assert quiz.check(_numeric(), "120 km").given == "120 km"
+
+
+def test_numeric_text_of_exactly_200_characters_is_still_read():
+    assert quiz.check(_numeric(), "100".ljust(200)).correct
+    r = quiz.check(_numeric(), "100".ljust(201))
+    assert not r.valid and r.feedback.startswith("That answer is too long to be a number.")
+
+
+def _near(a: float, b: float, tol: float):
+    return quiz.check(_numeric(answer=a, tolerance=tol, unit=""), b)
+
+
+def test_numeric_float_slack_is_a_few_ulps_of_the_largest_of_answer_given_and_tolerance():
+    import math
+
+    below_one, above_one = math.nextafter(1.0, 0), 1.0 + 6 * math.ulp(1.0)
+    # 1.44e-15 apart: within 8 ulps of the number above 1 (1.78e-15), not of the one below (8.9e-16)
+    assert _near(below_one, above_one, 0).correct  # the given number's ulp counts
+    assert _near(above_one, below_one, 0).correct  # the answer's ulp counts
+    # 1 + 1.2e-15 apart with tolerance 1: within 8 ulps of the tolerance (1.0), not of 0.5
+    assert _near(0.5, -0.5 - 1.2e-15, 1.0).correct
+    # a difference exactly equal to the slack is inside: 4e-323 is 8 ulps of itself
+    assert _near(0, 4e-323, 0).correct
+    assert not _near(0, 1e-300, 0).correct
+
+
+def test_numeric_ambiguous_comma_with_a_leading_zero_is_a_decimal():
+    # "0,500" is never five hundred, even when the answer is 500
+    r = quiz.check(_numeric(answer=500), "0,500")
+    assert (r.correct, r.feedback.split(".")[0]) == (False, "Too low")
+
+
+def test_numeric_ambiguous_comma_exactly_between_the_readings_reads_thousands():
+    # log10 distance from 10**1.5 to 1.0 and to 1000 is 1.5 both ways: the tie reads 1,000 as 1000
+    r = quiz.check(_numeric(answer=10**1.5, tolerance=1, unit=""), "1,000")
+    assert r.feedback.startswith("Too high.") and "as 1000" in r.feedback
+
+
+@pytest.mark.parametrize("answer, tolerance, example", [
+    (1000, 5, "1234"),      # 1000 and above: the large examples
+    (999, 5, "12.5"),
+    (8, 5, "640"),          # 12.5 and 3.75 both too close to 8
+    (10, 1.5, "3.75"),      # 12.5 is exactly tolerance + 1 away: too close
+    (10, 1, "12.5"),        # 2.5 away, more than tolerance + 1
+    (2000, 5000, "0.5"),    # every candidate inside the range
+])
+def test_numeric_example_number_is_outside_the_accepted_range(answer, tolerance, example):
+    r = quiz.check(_numeric(answer=answer, tolerance=tolerance), "abc")
+    assert r.feedback == f"'abc' is not a number. Type a number in km, for example {example}."
+
+
+def test_numeric_non_ascii_digits_are_read():
+    # Ethiopic digits are digits (str.isdigit) but not decimal ones (so not \d): converted first
+    assert quiz.check(_numeric(answer=12, tolerance=0, unit=""), "\u1369\u136a").correct
+
+
+def test_numeric_a_non_ascii_unit_is_named_not_a_crash():
+    r = quiz.check(_numeric(), "100 км")
+    assert r.feedback == "The answer is asked in km, but you wrote 'км'. Type just the number, for example 12.5."
+
+
+def test_numeric_unit_after_a_plain_number_question_is_named():
+    r = quiz.check(_numeric(unit=""), "100 km")
+    assert r.feedback.startswith("The answer is asked as a plain number, but you wrote 'km'.")
+
+
+def test_numeric_unit_folds_dots_and_spaces():
+    assert quiz.check(_numeric(), "100 km.").correct
+    assert quiz.check(_numeric(), "100 k m").correct
+
+
+def test_numeric_trailing_full_stop_after_a_comma_number():
+    # "1,500." is "1,500" (the trailing stop dropped), read with the answer 1.5 as 1.5
+    r = quiz.check(_numeric(answer=1.5, tolerance=0.01), "1,500.")
+    assert r.correct and "read '1,500.' as 1.5" in r.feedback
+
+
+@pytest.mark.parametrize("text", ["1,000.000,5", "1.234,567.8", "1e999"])
+def test_numeric_mixed_separators_and_overflow_are_not_numbers(text):
+    r = quiz.check(_numeric(), text)
+    assert not r.valid and r.feedback.startswith(f"'{text}' is not a number.")
+
+
+def test_ordering_long_answer_counts_one_past_the_items():
+    # only n + 1 items are read, so an endless iterator cannot hang the check
+    r = quiz.check(_ordering(), ["A", "B", "C", "D"] * 3)
+    assert r.feedback == "Put all 4 items in order (you gave more than 4)."
+    r = quiz.check(_ordering(), ["A", "B", "C", "D", "A"])
+    assert r.feedback == "Put all 4 items in order (you gave more than 4)."
+    r = quiz.check(_ordering(), ["A", "B", "C"])
+    assert r.feedback == "Put all 4 items in order (you gave 3)."

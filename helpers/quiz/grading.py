@@ -283,7 +283,9 @@ def _check_ordering(q: dict, answer) -> Result:
         return _unreadable(f"Put all {n} items in order, one per position, then press Check.")
     answer = list(itertools.islice(answer, n + 1))
     if len(answer) != n:
-        return _unreadable(f"Put all {n} items in order (you gave {len(answer)}).")
+        # only n + 1 are read (an endless iterator cannot hang the check): more is "more than n"
+        gave = f"more than {n}" if len(answer) > n else str(len(answer))
+        return _unreadable(f"Put all {n} items in order (you gave {gave}).")
     order = []
     for pick in answer:
         if _is_index(pick) and 0 <= int(pick) < n:
