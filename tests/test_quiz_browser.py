@@ -151,6 +151,15 @@ def test_a_question_is_answered_with_the_keyboard_alone_and_its_feedback_comes_i
 
     saved = mine(server.wait_progress(lambda records: mine(records)[-1:] == [("single", True)]))
     assert saved[-1:] == [("single", True)], saved
+    # choosing another answer after Check: the verdict on screen gives way to a note
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("ArrowDown")
+    try:
+        page.wait_for_function("(el) => el.innerText.includes('Answer changed.')", arg=feedback.element_handle(),
+                               timeout=20_000)
+    except Exception:
+        raise AssertionError(f"the verdict stayed after the answer changed: {feedback.inner_text()!r}") from None
+    assert "Correct." not in feedback.inner_text()
     assert page.evaluate("() => window.__pwned") is None, "bank text ran as markup in the page"
     page.screenshot(path=str(_artifact("quiz_keyboard.png")))
     assert not page.console_errors, page.console_errors

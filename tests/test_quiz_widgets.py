@@ -203,3 +203,57 @@ def test_feedback_is_in_words_not_colour_alone(view):
         qv.text.value = value
         qv.check_button.click()
         assert f"<strong>{word}</strong>" in qv.feedback.value
+
+
+def test_a_verdict_gives_way_when_the_answer_changes_after_check(view, tmp_path):
+    """The verdict on screen always belongs to the answer on screen, for every control."""
+    s, m, n, o = view.questions
+    s.radio.value = "A"
+    s.check_button.click()
+    assert "Not correct." in s.feedback.value and "Not A." in s.feedback.value
+    s.radio.set_state({"index": 1})  # a browser click on B
+    assert "<strong>Answer changed.</strong>" in s.feedback.value and "Press Check" in s.feedback.value
+    assert "Not correct." not in s.feedback.value and "Not A." not in s.feedback.value
+    s.check_button.click()
+    assert "Correct." in s.feedback.value and "Yes, B." in s.feedback.value
+    # the race of the widget protocol: Check is graded on A (the kernel had not yet
+    # received B), then B arrives; the stale verdict must not stay beside B
+    s.radio.value = "A"
+    s.check_button.click()
+    s.radio.set_state({"index": 1})
+    assert "Answer changed." in s.feedback.value and "Not A." not in s.feedback.value
+    # the same answer set again is no change; choosing the checked answer back is
+    s.check_button.click()
+    s.radio.set_state({"index": 1})
+    assert "Correct." in s.feedback.value
+    # a change is a change only after a verdict: before Check nothing is shown
+    m.checkboxes[2].value = True
+    assert m.feedback.value == ""
+    m.check_button.click()
+    assert "Not correct." in m.feedback.value
+    m.checkboxes[0].value = True
+    assert "Answer changed." in m.feedback.value
+    n.text.value = "x"
+    n.check_button.click()
+    assert "Answer not read." in n.feedback.value
+    n.text.value = "87.4"
+    assert "Answer changed." in n.feedback.value
+    o.check_button.click()
+    o.dropdowns[0].value = o.dropdowns[1].value
+    assert "Answer changed." in o.feedback.value
+    # Try again sets values itself: it clears the feedback, no "changed" note
+    for qv in view.questions:
+        qv.check_button.click()
+        qv.retry_button.click()
+        assert qv.feedback.value == "", qv.q["id"]
+    # the change note is not an attempt: only the readable checks were saved (n's "x" and
+    # o's repeated item were not read)
+    assert [(r["question_id"], r["correct"]) for r in _records(tmp_path)] == [
+        ("s", False), ("s", True), ("s", False), ("s", True), ("m", False), ("o", False),
+        ("s", True), ("m", False), ("n", True)]
+
+
+def test_the_answer_changed_note_is_in_words(view):
+    from helpers.quiz.widgets import changed_html
+
+    assert changed_html().count("<strong>") == 1 and 'role="status"' in changed_html()
