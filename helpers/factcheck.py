@@ -260,6 +260,8 @@ def claim_checker(claims=None, save: bool = True):
     """
     import ipywidgets as widgets
 
+    from helpers.quiz.widgets import changed_html
+
     table = _load(claims)
     if claims is None:  # the whole article: a mixed order, so the first cards give nothing away
         table = table.iloc[card_order(table)].reset_index(drop=True)
@@ -270,6 +272,7 @@ def claim_checker(claims=None, save: bool = True):
     summary = widgets.HTML()
     first_try: dict[str, bool] = {}
     latest: dict[str, bool] = {}
+    judged: dict[str, str] = {}  # the verdict each card's feedback on screen was given for
 
     def refresh_summary():
         n = len(table)
@@ -300,9 +303,18 @@ def claim_checker(claims=None, save: bool = True):
             latest[cid] = result.correct
             note = _save(cid, result) if save else ""
             feedback.value = result.to_html(save_note=note or "")
+            judged[cid] = choice.value
             refresh_summary()
 
+        def on_change(_change, cid=cid, choice=choice, feedback=feedback):
+            # as in the quiz (helpers.quiz.widgets.QuestionView): feedback on screen always
+            # belongs to the verdict on screen, also when a click overtook the choice
+            if cid in judged and choice.value != judged[cid]:
+                del judged[cid]
+                feedback.value = changed_html()
+
         check.on_click(on_check)
+        choice.observe(on_change, names="value")
         card = widgets.VBox([header, choice, check, feedback],
                             layout=widgets.Layout(border="1px solid #d1d5db", padding="0.4em", margin="0.4em 0"))
         card.claim_id, card.choice, card.check, card.feedback = cid, choice, check, feedback
