@@ -23,6 +23,7 @@ import math
 import random
 from dataclasses import dataclass
 
+from helpers.answer_watch import AnswerWatch
 from helpers.display import notice_html
 from helpers.errors import QuizError
 from helpers.render import render
@@ -272,7 +273,6 @@ def claim_checker(claims=None, save: bool = True):
     summary = widgets.HTML()
     first_try: dict[str, bool] = {}
     latest: dict[str, bool] = {}
-    judged: dict[str, str] = {}  # the verdict each card's feedback on screen was given for
 
     def refresh_summary():
         n = len(table)
@@ -292,10 +292,14 @@ def claim_checker(claims=None, save: bool = True):
                                layout=widgets.Layout(width="auto"),
                                tooltip=f"Check your verdict on claim {i + 1}")
         feedback = widgets.HTML()
+        # feedback on screen belongs to the verdict on screen (helpers.answer_watch)
+        watch = AnswerWatch([choice], lambda choice=choice: choice.value,
+                            lambda feedback=feedback: setattr(feedback, "value", changed_html()))
 
-        def on_check(_button, cid=cid, choice=choice, feedback=feedback):
+        def on_check(_button, cid=cid, choice=choice, feedback=feedback, watch=watch):
+            chosen = choice.value
             try:
-                result = judge(cid, choice.value, table if own_table else None)
+                result = judge(cid, chosen, table if own_table else None)
             except QuizError as exc:
                 feedback.value = notice_html(str(exc))
                 return
@@ -303,18 +307,10 @@ def claim_checker(claims=None, save: bool = True):
             latest[cid] = result.correct
             note = _save(cid, result) if save else ""
             feedback.value = result.to_html(save_note=note or "")
-            judged[cid] = choice.value
+            watch.judged(chosen)
             refresh_summary()
 
-        def on_change(_change, cid=cid, choice=choice, feedback=feedback):
-            # as in the quiz (helpers.quiz.widgets.QuestionView): feedback on screen always
-            # belongs to the verdict on screen, also when a click overtook the choice
-            if cid in judged and choice.value != judged[cid]:
-                del judged[cid]
-                feedback.value = changed_html()
-
         check.on_click(on_check)
-        choice.observe(on_change, names="value")
         card = widgets.VBox([header, choice, check, feedback],
                             layout=widgets.Layout(border="1px solid #d1d5db", padding="0.4em", margin="0.4em 0"))
         card.claim_id, card.choice, card.check, card.feedback = cid, choice, check, feedback
@@ -409,6 +405,7 @@ def claim_spotter(sentences=SPOTTER_SENTENCES):
     import ipywidgets as widgets
 
     from helpers.display import WithFallback
+    from helpers.quiz.widgets import changed_html
 
     boxes = [widgets.Checkbox(value=False, indent=False, description=f"{i + 1}. {s['text']}",
                               layout=widgets.Layout(width="auto"))
@@ -418,10 +415,16 @@ def claim_spotter(sentences=SPOTTER_SENTENCES):
                            tooltip="Compare your picks with the course's")
     feedback = widgets.HTML()
 
-    def on_check(_button):
-        picks = [i + 1 for i, b in enumerate(boxes) if b.value]
-        feedback.value = _spot_feedback(spot_claims(picks, sentences))
+    def picked():
+        return [i + 1 for i, b in enumerate(boxes) if b.value]
 
+    def on_check(_button):
+        picks = picked()
+        feedback.value = _spot_feedback(spot_claims(picks, sentences))
+        watch.judged(picks)
+
+    watch = AnswerWatch(boxes, picked, lambda: setattr(
+        feedback, "value", changed_html(f"\u201c{check.description}\u201d")))
     check.on_click(on_check)
     intro = widgets.HTML(render("factcheck/spot_intro.html"))
     box = widgets.VBox([intro, *boxes, check, feedback])
