@@ -23,6 +23,7 @@ import math
 import random
 from dataclasses import dataclass
 
+from helpers.answer_watch import AnswerWatch
 from helpers.display import notice_html
 from helpers.errors import QuizError
 from helpers.render import render
@@ -260,6 +261,8 @@ def claim_checker(claims=None, save: bool = True):
     """
     import ipywidgets as widgets
 
+    from helpers.quiz.widgets import changed_html
+
     table = _load(claims)
     if claims is None:  # the whole article: a mixed order, so the first cards give nothing away
         table = table.iloc[card_order(table)].reset_index(drop=True)
@@ -289,10 +292,14 @@ def claim_checker(claims=None, save: bool = True):
                                layout=widgets.Layout(width="auto"),
                                tooltip=f"Check your verdict on claim {i + 1}")
         feedback = widgets.HTML()
+        # feedback on screen belongs to the verdict on screen (helpers.answer_watch)
+        watch = AnswerWatch([choice], lambda choice=choice: choice.value,
+                            lambda feedback=feedback: setattr(feedback, "value", changed_html()))
 
-        def on_check(_button, cid=cid, choice=choice, feedback=feedback):
+        def on_check(_button, cid=cid, choice=choice, feedback=feedback, watch=watch):
+            chosen = choice.value
             try:
-                result = judge(cid, choice.value, table if own_table else None)
+                result = judge(cid, chosen, table if own_table else None)
             except QuizError as exc:
                 feedback.value = notice_html(str(exc))
                 return
@@ -300,6 +307,7 @@ def claim_checker(claims=None, save: bool = True):
             latest[cid] = result.correct
             note = _save(cid, result) if save else ""
             feedback.value = result.to_html(save_note=note or "")
+            watch.judged(chosen)
             refresh_summary()
 
         check.on_click(on_check)
@@ -397,6 +405,7 @@ def claim_spotter(sentences=SPOTTER_SENTENCES):
     import ipywidgets as widgets
 
     from helpers.display import WithFallback
+    from helpers.quiz.widgets import changed_html
 
     boxes = [widgets.Checkbox(value=False, indent=False, description=f"{i + 1}. {s['text']}",
                               layout=widgets.Layout(width="auto"))
@@ -406,10 +415,16 @@ def claim_spotter(sentences=SPOTTER_SENTENCES):
                            tooltip="Compare your picks with the course's")
     feedback = widgets.HTML()
 
-    def on_check(_button):
-        picks = [i + 1 for i, b in enumerate(boxes) if b.value]
-        feedback.value = _spot_feedback(spot_claims(picks, sentences))
+    def picked():
+        return [i + 1 for i, b in enumerate(boxes) if b.value]
 
+    def on_check(_button):
+        picks = picked()
+        feedback.value = _spot_feedback(spot_claims(picks, sentences))
+        watch.judged(picks)
+
+    watch = AnswerWatch(boxes, picked, lambda: setattr(
+        feedback, "value", changed_html(f"\u201c{check.description}\u201d")))
     check.on_click(on_check)
     intro = widgets.HTML(render("factcheck/spot_intro.html"))
     box = widgets.VBox([intro, *boxes, check, feedback])

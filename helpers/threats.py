@@ -19,6 +19,7 @@ raises :class:`ThreatError`, a :class:`helpers.errors.CourseError`, in plain wor
 """
 from __future__ import annotations
 
+from helpers.answer_watch import AnswerWatch
 from helpers.display import WithFallback, explorer_box, notice_html
 from helpers.errors import CourseError, whole_year
 from helpers.render import render, safe
@@ -414,6 +415,7 @@ def china_scale_exercise():
     import ipywidgets as widgets
 
     from helpers.positions import positions_html, positions_text
+    from helpers.quiz.widgets import changed_html
 
     statements = china_statements()
     options = [("choose a point", 0)] + [(label, point) for point, label in SCALE_LABELS.items()]
@@ -430,15 +432,21 @@ def china_scale_exercise():
     feedback = widgets.HTML()
     positions = widgets.HTML()
 
+    def placed():
+        return {k: p.value for k, p in picks.items() if p.value}
+
     def on_check(_):
-        answers = {k: p.value for k, p in picks.items() if p.value}
+        answers = placed()
         try:
             feedback.value = _scale_summary(china_scale_check(answers), statements)
+            watch.judged(answers)
         except CourseError as exc:
             feedback.value = notice_html(str(exc), exc.title)
         positions.value = (render("threats/positions.html", table=safe(positions_html("china_threat")))
                            if answers else "")
 
+    # the summary on screen belongs to the placements on screen (helpers.answer_watch)
+    watch = AnswerWatch(picks.values(), placed, lambda: setattr(feedback, "value", changed_html()))
     check.on_click(on_check)
     box = widgets.VBox([*cards, check, feedback, positions])
     static = render("threats/scale_static.html", scale=list(SCALE_LABELS.values()),

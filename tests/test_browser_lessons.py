@@ -87,40 +87,41 @@ def _question_box(page, choice_text: str):
 
 CHANGED = "Answer changed."
 
-VERDICT_JS = """([el, word, head, changed]) => {
-  const t = el.innerText.replace(/\\s+/g, ' ').trim();
-  return (t.includes(word) && t.includes(head)) ? 'verdict' : (t.includes(changed) ? 'changed' : false);
-}"""
+SHOWS_JS = """([el, words]) => { const t = el.innerText.replace(/\\s+/g, ' ').trim();
+                                 return words.every(w => t.includes(w)); }"""
 
 
-def _answer(page, server, box, label, expect_word: str, expect_feedback: str) -> str:
+def _diagnosis(box, server) -> str:
+    checked = box.locator("input[type=radio]:checked").evaluate_all(
+        "els => els.map(e => e.parentElement.innerText.trim().slice(0, 60))")
+    records = [(r.get("question_id"), r.get("correct"), str(r.get("answer"))[:40])
+               for r in server.progress_records()[-3:]]
+    return (f"radio checked on the page: {checked}; last saved attempts: {records}; "
+            f"page shows: {_norm(box.inner_text())[-600:]}")
+
+
+def _answer(page, server, box, label, expect_word: str, expect_feedback: str, after_verdict: bool = False) -> str:
     """Choose ``label``'s answer, press Check, wait for the verdict; return the box's text.
 
-    ipywidgets sends Check's click at once but can hold back the choice while an earlier
-    change of the same control still waits for a busy kernel; the kernel then grades the
-    earlier answer, and the quiz replaces that verdict with "Answer changed." when the
-    choice arrives (helpers/quiz/widgets.py). A student then presses Check again; so
-    does this test, once."""
+    With a verdict already on screen (``after_verdict``), the choice replaces it with
+    "Answer changed." once the kernel holds the new choice (helpers/answer_watch.py): the
+    test waits for that note before it presses Check, so Check is judged on the choice on
+    screen, and a choice that never reached the kernel is named as such."""
     label.locator("input[type=radio]").check()
-    head = _norm(expect_feedback)[:50]
-    for _press in (1, 2):
-        box.locator("button.jupyter-button", has_text="Check").first.click()
-        try:  # until the question shows the verdict and the feedback, or the change note
-            seen = page.wait_for_function(VERDICT_JS, arg=[box.element_handle(), expect_word, head, CHANGED],
-                                          timeout=20_000).json_value()
+    if after_verdict:
+        try:
+            page.wait_for_function(SHOWS_JS, arg=[box.element_handle(), [CHANGED]], timeout=20_000)
         except Exception:
-            seen = None
-        if seen != "changed":
-            break
+            raise AssertionError(f"choosing another answer did not replace the verdict with {CHANGED!r} "
+                                 f"(the kernel did not get the choice); {_diagnosis(box, server)}") from None
+    box.locator("button.jupyter-button", has_text="Check").first.click()
+    head = _norm(expect_feedback)[:50]
+    try:  # until the question shows the verdict and the feedback
+        page.wait_for_function(SHOWS_JS, arg=[box.element_handle(), [expect_word, head]], timeout=20_000)
+    except Exception:
+        raise AssertionError(f"expected {expect_word!r} and feedback {head!r} under the question after "
+                             f"Check; {_diagnosis(box, server)}") from None
     text = _norm(box.inner_text())
-    if seen != "verdict":
-        checked = box.locator("input[type=radio]:checked").evaluate_all(
-            "els => els.map(e => e.parentElement.innerText.trim().slice(0, 60))")
-        records = [(r.get("question_id"), r.get("correct"), str(r.get("answer"))[:40])
-                   for r in server.progress_records()[-3:]]
-        raise AssertionError(f"expected {expect_word!r} and feedback {head!r} under the question; "
-                             f"radio checked on the page: {checked}; last saved attempts: {records}; "
-                             f"page shows: {text[-600:]}")
     assert CHANGED not in text, f"the change note stayed beside the verdict: {text[-300:]}"
     return text
 
@@ -136,7 +137,7 @@ def _exercise_quiz(page, server, number: str) -> str | None:
         box.scroll_into_view_if_needed()
         _answer(page, server, box, label_wrong, "Not correct.", wrong["feedback"])
         label_right, _ = _question_box(page, _norm(right["text"]))
-        text = _answer(page, server, box, label_right, "Correct.", right["feedback"])
+        text = _answer(page, server, box, label_right, "Correct.", right["feedback"], after_verdict=True)
         assert "Not correct." not in text, "the wrong answer's verdict stayed after the right answer"
         return q["id"]
     return None

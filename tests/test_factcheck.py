@@ -98,6 +98,24 @@ def test_widget_check_writes_feedback_and_summary(monkeypatch, tmp_path):
     assert mine["answered"] == 2 and mine["title"] == factcheck.SAVE_TITLE
 
 
+def test_feedback_gives_way_when_the_verdict_changes_after_check(monkeypatch, tmp_path):
+    monkeypatch.setenv("ALLIES_PROGRESS_FILE", str(tmp_path / "progress.json"))
+    box = claim_checker(FAKE)
+    card = box.cards[0]
+    card.choice.value = "correct"
+    assert card.feedback.value == ""  # no feedback yet: nothing to replace
+    card.check.click()
+    assert "Not quite" in card.feedback.value
+    card.choice.value = "error"  # chosen after Check, or arriving after a click that overtook it
+    assert "<strong>Answer changed.</strong>" in card.feedback.value and "Not quite" not in card.feedback.value
+    assert "Right on the first try: 0; right now: 0" in box.summary.value  # the score stands until Check
+    card.check.click()
+    assert "Right" in card.feedback.value
+    card.choice.value = "error"  # the same verdict again is no change
+    assert "Right" in card.feedback.value
+    assert "Answer changed." not in box.cards[1].feedback.value
+
+
 def test_widget_survives_a_failing_save(monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

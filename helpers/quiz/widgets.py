@@ -12,6 +12,7 @@ comes from ``helpers/templates/quiz/``; ipywidgets is imported when a quiz is bu
 """
 from __future__ import annotations
 
+from helpers.answer_watch import AnswerWatch
 from helpers.quiz import store
 from helpers.quiz.bank import load_bank
 from helpers.quiz.grading import Result, _example_number, check
@@ -62,16 +63,15 @@ _VERDICTS = {  # (word, colour of the left border); the word carries the verdict
 }
 
 #: Shown instead of a verdict once the answer on screen is no longer the one checked.
-_CHANGED = ("Answer changed.", "#6b7280", "Press Check to check the answer now chosen.")
-
-#: ``QuestionView._checked``'s value while no verdict is shown.
-_NO_VERDICT = object()
+_CHANGED = ("Answer changed.", "#6b7280")
 
 
-def changed_html() -> str:
-    """What replaces the verdict when the answer is changed after Check."""
-    word, colour, line = _CHANGED
-    return render("quiz/feedback.html", word=word, colour=colour, score="", lines=[line])
+def changed_html(button: str = "Check") -> str:
+    """What replaces the verdict when the answer is changed after ``button`` was pressed
+    (see :mod:`helpers.answer_watch`); the other exercises with a verdict use it too."""
+    word, colour = _CHANGED
+    return render("quiz/feedback.html", word=word, colour=colour, score="",
+                  lines=[f"Press {button} again for the answer now chosen."])
 
 
 def feedback_html(result: Result) -> str:
@@ -93,12 +93,8 @@ def feedback_html(result: Result) -> str:
 class QuestionView:
     """One question's widgets; kept as attributes so tests can drive them without a browser.
 
-    The verdict shown always belongs to the answer shown: when a control's value changes
-    after Check, the verdict gives way to "Answer changed." This also covers a race of
-    the widget protocol: ipywidgets holds back a control's change while an earlier change
-    of the same control waits for the busy kernel, but sends a button click at once, so
-    on a busy kernel Check can be graded on the answer chosen before; the held-back change
-    then arrives and replaces the stale verdict.
+    The verdict shown always belongs to the answer shown: when the answer changes after
+    Check, the verdict gives way to "Answer changed." (:mod:`helpers.answer_watch`).
     """
 
     def __init__(self, quiz: "QuizView", number: int, entry: dict):
@@ -108,7 +104,6 @@ class QuestionView:
         self.entry = entry
         self.attempts = 0
         self.last: Result | None = None
-        self._checked = _NO_VERDICT  # the answer the verdict on screen was given for
         q, total = self.q, len(quiz.layout)
         self.prompt = w.HTML(render("quiz/prompt.html", number=number, total=total, prompt=q["prompt"]))
         self.checkboxes, self.dropdowns, self.radio, self.text = [], [], None, None
@@ -167,8 +162,8 @@ class QuestionView:
             layout=w.Layout(border="1px solid #d1d5db", padding="0.4em 0.8em", margin="0.4em 0"),
         )
         self.box.add_class(QUESTION_CLASS)
-        for control in filter(None, [self.radio, self.text, *self.checkboxes, *self.dropdowns]):
-            control.observe(self._answer_changed, names="value")
+        self.watch = AnswerWatch(filter(None, [self.radio, self.text, *self.checkboxes, *self.dropdowns]),
+                                 self.answer, self._answer_changed)
 
     def answer(self):
         """Return the answer currently entered in the controls."""
@@ -184,7 +179,7 @@ class QuestionView:
         given = self.answer()
         result = check(self.q, given)
         self.feedback.value = feedback_html(result)
-        self._checked = given
+        self.watch.judged(given)
         if result.valid:
             self.attempts += 1
             self.last = result
@@ -192,13 +187,11 @@ class QuestionView:
             self.quiz._record(self, result)
         return result
 
-    def _answer_changed(self, _change=None):
-        if self._checked is not _NO_VERDICT and self.answer() != self._checked:
-            self._checked = _NO_VERDICT
-            self.feedback.value = changed_html()
+    def _answer_changed(self):
+        self.feedback.value = changed_html()
 
     def reset(self):
-        self._checked = _NO_VERDICT  # the values set below are not a student's change
+        self.watch.forget()  # the values set below are not a student's change
         if self.radio is not None:
             self.radio.value = None
         for c in self.checkboxes:

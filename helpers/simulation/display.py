@@ -7,6 +7,7 @@ as escaped text elsewhere. ipywidgets is imported when a panel is built.
 """
 from __future__ import annotations
 
+from helpers.answer_watch import AnswerWatch
 from helpers.errors import CourseError
 from helpers.render import render
 from helpers.simulation.scenarios import role
@@ -97,12 +98,19 @@ def seat_panel(seat):
         button = w.Button(description="Submit our move", button_style="primary")
 
         def click(_b):
+            move = menu.value
             try:
-                seat.submit(menu.value)
-                _say(out, f"Move saved for {rnd['id']}: {menu.value}. "
+                seat.submit(move)
+                _say(out, f"Move saved for {rnd['id']}: {move}. "
                           "You can change it until the instructor resolves the round.")
+                watch.judged(move)
             except CourseError as exc:
                 _say(out, str(exc))
+
+        # what the panel says was saved is the move on screen (helpers.answer_watch)
+        watch = AnswerWatch([menu], lambda: menu.value, lambda: _say(
+            out, f"Your choice has changed since the move saved for {rnd['id']}: press "
+                 f"\u201c{button.description}\u201d to save this one."))
         button.on_click(click)
         try:
             brief_part = seat.brief_html()

@@ -1,0 +1,72 @@
+"""helpers.answer_watch: feedback on screen always belongs to the answer on screen, in
+every exercise with controls and a button (driven without a browser, as the kernel sees
+it: a value change arriving after the click is how a held-back change looks)."""
+from __future__ import annotations
+
+import ipywidgets as w
+
+from helpers import factcheck, threats
+from helpers import simulation as sim
+from helpers.answer_watch import AnswerWatch
+
+
+def test_the_watch_calls_back_once_per_verdict_and_only_for_a_different_answer():
+    a, b = w.Checkbox(value=False), w.Checkbox(value=False)
+    calls = []
+    watch = AnswerWatch([a, b], lambda: (a.value, b.value), lambda: calls.append((a.value, b.value)))
+    a.value = True  # nothing judged yet: no call
+    assert calls == [] and not watch.showing
+    watch.judged()
+    assert watch.showing
+    b.value = True
+    b.value = False  # back to the judged answer, but the verdict already gave way: no second call
+    assert calls == [(True, True)] and not watch.showing
+    watch.judged((True, False))
+    a.value = True  # the same value again is no change
+    assert calls == [(True, True)] and watch.showing
+    watch.forget()
+    a.value = False  # after forget (the exercise's own reset): no call
+    assert calls == [(True, True)]
+
+
+def test_the_spotter_feedback_gives_way_when_a_tick_changes_after_compare():
+    shown = factcheck.claim_spotter()
+    shown.boxes[0].value = True
+    shown.check.click()
+    assert "agree on" in shown.feedback.value
+    shown.boxes[1].value = True
+    assert "<strong>Answer changed.</strong>" in shown.feedback.value and "agree on" not in shown.feedback.value
+    assert "Press \u201cCompare with the course\u201d again" in shown.feedback.value
+    shown.check.click()
+    assert "agree on" in shown.feedback.value
+
+
+def test_the_scale_summary_gives_way_when_a_placement_changes_after_check():
+    shown = threats.china_scale_exercise()
+    shown.check.click()  # nothing placed: the note is about the empty answer, and gives way too
+    assert "Place at least one statement" in shown.feedback.value
+    shown.picks[("china_threat_02", "korea")].value = 2
+    assert "Answer changed." in shown.feedback.value
+    shown.check.click()
+    assert "same" in shown.feedback.value
+    shown.picks[("china_threat_02", "korea")].value = 3
+    assert "Answer changed." in shown.feedback.value and "same" not in shown.feedback.value
+    assert shown.positions.value  # the course's positions, once shown, stay
+
+
+def test_a_team_is_told_when_its_choice_differs_from_the_move_saved(tmp_path):
+    teams = ["Team Blue", "Team Green", "Team Red"]
+    host = sim.ClassGame.start("gsomia_2019", "week9", teams, folder=tmp_path)
+    host.deal()
+    panel = sim.join("week9", "Team Blue", folder=tmp_path).move_panel()
+    menu, button, out = panel.widget.children[2:]
+    other = next(v for _label, v in menu.options if v != "hold")
+    menu.value = "hold"
+    button.click()
+    assert "Move saved for r1: hold" in out.outputs[0]["text"]
+    menu.value = other  # chosen after saving, or arriving after a click that overtook it
+    text = out.outputs[0]["text"]
+    assert "Your choice has changed since the move saved for r1" in text and "Submit our move" in text
+    assert "Move saved" not in text
+    button.click()
+    assert f"Move saved for r1: {other}" in out.outputs[0]["text"]
