@@ -80,7 +80,8 @@ def _rows(path: Path, notes: list[str]):
     # file here, and given back when the file is read, so the datasets' loader keeps its own
     previous = csv.field_size_limit(_MAX_FILE_BYTES)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # strict: a quote left open is reported (below), not a tail of rows read into one cell
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         try:
             header = [h.strip() for h in next(reader, [])]
         except csv.Error as exc:
@@ -90,8 +91,10 @@ def _rows(path: Path, notes: list[str]):
         if missing:
             notes.append(f"{path.name}: skipped (missing columns: {', '.join(missing)})")
             return
+        start = reader.line_num + 1  # the file line the next record starts on
         try:
-            for line_no, cells in enumerate(reader, start=2):
+            for cells in reader:
+                line_no, start = start, reader.line_num + 1
                 if not any(c.strip() for c in cells):
                     continue
                 if len(cells) != len(header):
@@ -99,7 +102,9 @@ def _rows(path: Path, notes: list[str]):
                     continue
                 yield line_no, dict(zip(header, cells))
         except csv.Error as exc:
-            notes.append(f"{path.name}: stopped reading (not valid CSV after that point: {exc})")
+            why = ("a double quote opened there is never closed" if "unexpected end of data" in str(exc)
+                   else f"not valid CSV: {exc}")
+            notes.append(f"{path.name}, line {start}: stopped reading ({why}); the rows from there on were left out")
     finally:
         csv.field_size_limit(previous)
 
