@@ -92,19 +92,27 @@ def _rows(path: Path, notes: list[str]):
             notes.append(f"{path.name}: skipped (missing columns: {', '.join(missing)})")
             return
         start = reader.line_num + 1  # the file line the next record starts on
-        try:
-            for cells in reader:
-                line_no, start = start, reader.line_num + 1
-                if not any(c.strip() for c in cells):
-                    continue
-                if len(cells) != len(header):
-                    notes.append(f"{path.name}, line {line_no}: left out ({len(cells)} fields where the header has {len(header)})")
-                    continue
-                yield line_no, dict(zip(header, cells))
-        except csv.Error as exc:
-            why = ("a double quote opened there is never closed" if "unexpected end of data" in str(exc)
-                   else f"not valid CSV: {exc}")
-            notes.append(f"{path.name}, line {start}: stopped reading ({why}); the rows from there on were left out")
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):  # nothing after it can be read
+                    notes.append(f"{path.name}, line {start}: stopped reading (a double quote opened there "
+                                 "is never closed); the rows from there on were left out")
+                    break
+                # the reader goes on at the next line: only this record is lost
+                notes.append(f"{path.name}, line {start}: left out (not valid CSV: {exc})")
+                start = reader.line_num + 1
+                continue
+            line_no, start = start, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                notes.append(f"{path.name}, line {line_no}: left out ({len(cells)} fields where the header has {len(header)})")
+                continue
+            yield line_no, dict(zip(header, cells))
     finally:
         csv.field_size_limit(previous)
 

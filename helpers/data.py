@@ -390,6 +390,12 @@ def _records(reader, shown, fix_file):
                     f"cell. Close the quote (a quote inside a quoted cell is written twice: \"\"), "
                     f"or {fix_file}."
                 ) from None
+            if "expected after" in str(exc):  # text after a closing quote: "ab"cd
+                raise DatasetError(
+                    f"{shown}, line {start}: a cell has text after its closing double quote. Put "
+                    f"the whole cell in double quotes and write each quote inside it twice (\"\"), "
+                    f"or {fix_file}."
+                ) from None
             lines = f"line {start}" if reader.line_num <= start else f"lines {start}-{reader.line_num}"
             raise DatasetError(
                 f"{shown}, {lines}: not readable as CSV ({exc}; a cell may be far "

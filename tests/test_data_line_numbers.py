@@ -101,4 +101,5 @@ def test_a_quote_left_open_to_the_end_of_the_file_names_the_line_it_opens_on(tmp
 
 def test_text_after_a_closing_quote_is_an_error_not_run_into_the_cell(tmp_path):
     msg = _error(tmp_path, b'id,text,c\n1,"ab"cd,x\n')
-    assert "mini.csv, line 2: not readable as CSV (',' expected after '\"'" in msg, msg
+    assert "mini.csv, line 2: a cell has text after its closing double quote" in msg, msg
+    assert 'write each quote inside it twice ("")' in msg
