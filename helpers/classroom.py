@@ -80,7 +80,8 @@ def _rows(path: Path, notes: list[str]):
     # file here, and given back when the file is read, so the datasets' loader keeps its own
     previous = csv.field_size_limit(_MAX_FILE_BYTES)
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # strict: a quote left open is reported (below), not a tail of rows read into one cell
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         try:
             header = [h.strip() for h in next(reader, [])]
         except csv.Error as exc:
@@ -90,16 +91,28 @@ def _rows(path: Path, notes: list[str]):
         if missing:
             notes.append(f"{path.name}: skipped (missing columns: {', '.join(missing)})")
             return
-        try:
-            for line_no, cells in enumerate(reader, start=2):
-                if not any(c.strip() for c in cells):
-                    continue
-                if len(cells) != len(header):
-                    notes.append(f"{path.name}, line {line_no}: left out ({len(cells)} fields where the header has {len(header)})")
-                    continue
-                yield line_no, dict(zip(header, cells))
-        except csv.Error as exc:
-            notes.append(f"{path.name}: stopped reading (not valid CSV after that point: {exc})")
+        start = reader.line_num + 1  # the file line the next record starts on
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                if "unexpected end of data" in str(exc):  # nothing after it can be read
+                    notes.append(f"{path.name}, line {start}: stopped reading (a double quote opened there "
+                                 "is never closed); the rows from there on were left out")
+                    break
+                # the reader goes on at the next line: only this record is lost
+                notes.append(f"{path.name}, line {start}: left out (not valid CSV: {exc})")
+                start = reader.line_num + 1
+                continue
+            line_no, start = start, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                notes.append(f"{path.name}, line {line_no}: left out ({len(cells)} fields where the header has {len(header)})")
+                continue
+            yield line_no, dict(zip(header, cells))
     finally:
         csv.field_size_limit(previous)
 

@@ -289,8 +289,10 @@ def _load(path: Path, base: Path, name: str, stamp) -> pd.DataFrame:
         ) from None
 
     # newline="": lines end only at \r, \n or \r\n, as the csv module expects (str.splitlines
-    # would also end one at U+2028, \x0c or \x85 inside a cell, and misnumber every later line)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # would also end one at U+2028, \x0c or \x85 inside a cell, and misnumber every later line).
+    # strict: a quote left open to the end of the file is an error; unstrict, the csv module
+    # reads every later line into that one cell and the rows vanish without a word
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
     except StopIteration:
@@ -381,6 +383,19 @@ def _records(reader, shown, fix_file):
         except StopIteration:
             return
         except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise DatasetError(
+                    f"{shown}, line {start}: a double quote opened in the record that starts on "
+                    f"this line is never closed, so every line after it would be read into one "
+                    f"cell. Close the quote (a quote inside a quoted cell is written twice: \"\"), "
+                    f"or {fix_file}."
+                ) from None
+            if "expected after" in str(exc):  # text after a closing quote: "ab"cd
+                raise DatasetError(
+                    f"{shown}, line {start}: a cell has text after its closing double quote. Put "
+                    f"the whole cell in double quotes and write each quote inside it twice (\"\"), "
+                    f"or {fix_file}."
+                ) from None
             lines = f"line {start}" if reader.line_num <= start else f"lines {start}-{reader.line_num}"
             raise DatasetError(
                 f"{shown}, {lines}: not readable as CSV ({exc}; a cell may be far "

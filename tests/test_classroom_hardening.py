@@ -104,3 +104,27 @@ def test_a_file_with_no_readable_row_is_named_in_the_error(tmp_path):
     _write(tmp_path, "only.csv", [_row(best="x")])
     with pytest.raises(ProgressError, match="only.csv"):
         classroom.class_progress(tmp_path)
+
+
+def test_a_quote_left_open_stops_reading_at_its_line_and_says_so(folder):
+    # a quoted cell with a line break (line 2-3) is fine; line 4 opens a quote in the last
+    # cell and never closes it: read unstrictly, lines 5 and 6 would vanish into that cell
+    rows = [",".join(_row("dee")[:-1]) + ',"2026-01-01\nT10:00"', ",".join(_row("dee", qid="q2")[:-1]) + ',"open',
+            ",".join(_row("dee", qid="q3")), ",".join(_row("dee", qid="q4"))]
+    (folder / "open.csv").write_text(",".join(HEADER) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    table = classroom.read_exports(folder)
+    dee = table[table["student_id"] == "dee"]
+    assert sorted(dee["question_id"]) == ["q1"]
+    notes = [n for n in _notes(table) if n.startswith("open.csv")]
+    assert notes == ["open.csv, line 4: stopped reading (a double quote opened there is never closed); "
+                     "the rows from there on were left out"], notes
+
+
+def test_text_after_a_closing_quote_leaves_out_that_row_only_and_says_so(folder):
+    bad = ",".join(_row("eve", qid="q2")[:-1]) + ',"2026"x'
+    (folder / "stray.csv").write_text("\n".join([",".join(HEADER), ",".join(_row("eve")), bad,
+                                                 ",".join(_row("eve", qid="q3"))]) + "\n", encoding="utf-8")
+    table = classroom.read_exports(folder)
+    assert sorted(table[table["student_id"] == "eve"]["question_id"]) == ["q1", "q3"]
+    notes = [n for n in _notes(table) if n.startswith("stray.csv")]
+    assert len(notes) == 1 and notes[0].startswith("stray.csv, line 3: left out (not valid CSV: "), notes

@@ -89,3 +89,17 @@ def test_reading_a_class_folder_gives_the_csv_modules_size_limit_back(tmp_path):
     finally:
         csv.field_size_limit(previous)
     assert "line 2: not readable as CSV (field larger than field limit" in msg
+
+
+def test_a_quote_left_open_to_the_end_of_the_file_names_the_line_it_opens_on(tmp_path):
+    # unstrict, the csv module reads lines 3-5 into row 1's last cell: rows vanish silently
+    msg = _error(tmp_path, b'id,text,c\n1,"fine\nbreak",x\n2,a,"open\n3,b,y\n4,c,z\n')
+    assert ("mini.csv, line 4: a double quote opened in the record that starts on this line is "
+            "never closed") in msg, msg
+    assert 'written twice: ""' in msg
+
+
+def test_text_after_a_closing_quote_is_an_error_not_run_into_the_cell(tmp_path):
+    msg = _error(tmp_path, b'id,text,c\n1,"ab"cd,x\n')
+    assert "mini.csv, line 2: a cell has text after its closing double quote" in msg, msg
+    assert 'write each quote inside it twice ("")' in msg
