@@ -228,3 +228,27 @@ def test_progress_view_shows_a_note_not_a_crash_without_a_home(monkeypatch):
     monkeypatch.setattr(store.Path, "home", staticmethod(lambda: (_ for _ in ()).throw(RuntimeError("no home"))))
     page = quiz.progress()._repr_mimebundle_()["text/html"]
     assert "ALLIES_PROGRESS_FILE" in page
+
+
+def test_a_long_activity_id_is_shortened_on_the_chart_and_lays_out_without_a_warning(monkeypatch):
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    from helpers.quiz.progress_views import _chart_png
+
+    seen = {}
+    original = Figure.savefig
+
+    def spy(self, *args, **kwargs):
+        seen["labels"] = [t.get_text() for t in self.axes[0].get_yticklabels()]
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    row = {"answered": 1, "total": None, "score_pct": 50.0, "title": "t", "last_activity": None}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's "Tight layout not applied" fails the test
+        png = _chart_png([{**row, "lesson": "06"}, {**row, "lesson": "a-teacher's-own-activity-" + "x" * 200}])
+    assert png.startswith(b"\x89PNG")
+    assert seen["labels"] == ["Lesson 06", "Lesson a-teacher's-own-\u2026"]
+    assert all(len(label) <= 24 for label in seen["labels"])

@@ -77,6 +77,14 @@ def progress_table() -> tuple[list[dict], str | None]:
     return rows, report.notice
 
 
+#: The longest bar label the chart's left margin holds at its font size.
+_LABEL_CHARS = 24
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
 def _chart_png(rows: list[dict]) -> bytes:
     from io import BytesIO
 
@@ -86,7 +94,9 @@ def _chart_png(rows: list[dict]) -> bytes:
     fig = Figure(figsize=(6, 0.4 * len(rows) + 1.2), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    labels = [f"Lesson {r['lesson']}" for r in rows]
+    # an activity's id can be long (quiz.record takes any): the chart shows its start, the
+    # table beside it the whole id; a label wider than the figure would squeeze the bars away
+    labels = [_short(f"Lesson {r['lesson']}", _LABEL_CHARS) for r in rows]
     values = [r["score_pct"] or 0 for r in rows]
     ax.barh(labels, values, color="#2563eb")
     for y, r in enumerate(rows):
