@@ -228,3 +228,58 @@ def test_progress_view_shows_a_note_not_a_crash_without_a_home(monkeypatch):
     monkeypatch.setattr(store.Path, "home", staticmethod(lambda: (_ for _ in ()).throw(RuntimeError("no home"))))
     page = quiz.progress()._repr_mimebundle_()["text/html"]
     assert "ALLIES_PROGRESS_FILE" in page
+
+
+def test_a_long_activity_id_is_shortened_on_the_chart_and_lays_out_without_a_warning(monkeypatch):
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    from helpers.quiz.progress_views import _chart_png
+
+    seen = {}
+    original = Figure.savefig
+
+    def spy(self, *args, **kwargs):
+        seen["labels"] = [t.get_text() for t in self.axes[0].get_yticklabels()]
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    row = {"answered": 1, "total": None, "score_pct": 50.0, "title": "t", "last_activity": None}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's "Tight layout not applied" fails the test
+        png = _chart_png([{**row, "lesson": "06"}, {**row, "lesson": "a-teacher's-own-activity-" + "x" * 200}])
+    assert png.startswith(b"\x89PNG")
+    assert seen["labels"] == ["Lesson 06", "Lesson a-teacher's-own-\u2026"]
+    assert all(len(label) <= 24 for label in seen["labels"])
+
+
+@pytest.mark.parametrize("ids", [
+    ["teacher-activity-part-one", "teacher-activity-part-two", "teacher-activity-part-three"],
+    ["cost $\\frac$ x", "W" * 17, "m" * 17],
+], ids=["shortened-alike", "dollar-and-wide-letters"])
+def test_every_row_keeps_its_own_bar_and_label_whatever_the_ids_and_font_size(monkeypatch, ids):
+    import warnings
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from helpers.quiz.progress_views import _chart_png
+
+    seen = {}
+    original = Figure.savefig
+
+    def spy(self, *args, **kwargs):
+        ax = self.axes[0]
+        seen["ticks"] = [t.get_text() for t in ax.get_yticklabels()]
+        seen["bars"] = sorted(round(p.get_y() + p.get_height() / 2) for p in ax.patches)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    rows = [{"lesson": i, "answered": 1, "total": None, "score_pct": 50.0, "title": "t", "last_activity": None}
+            for i in ids]
+    with warnings.catch_warnings(), matplotlib.rc_context({"font.size": 12}):
+        warnings.simplefilter("error")  # a layout warning or a maths parse error fails the test
+        _chart_png(rows)
+    assert len(seen["ticks"]) == 3 and seen["bars"] == [0, 1, 2]
+    assert seen["ticks"][0] == (f"Lesson {ids[0]}"[:23].rstrip() + "\u2026" if len(ids[0]) > 17 else f"Lesson {ids[0]}")

@@ -77,6 +77,14 @@ def progress_table() -> tuple[list[dict], str | None]:
     return rows, report.notice
 
 
+#: The longest bar label, in characters, the chart's left margin holds at ``_LABEL_PT``.
+_LABEL_CHARS, _LABEL_PT = 24, 9
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
 def _chart_png(rows: list[dict]) -> bytes:
     from io import BytesIO
 
@@ -86,13 +94,19 @@ def _chart_png(rows: list[dict]) -> bytes:
     fig = Figure(figsize=(6, 0.4 * len(rows) + 1.2), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    labels = [f"Lesson {r['lesson']}" for r in rows]
-    values = [r["score_pct"] or 0 for r in rows]
-    ax.barh(labels, values, color="#2563eb")
+    # an activity's id can be long (quiz.record takes any): the chart shows its start, the
+    # table beside it the whole id; a label wider than the figure would squeeze the bars away
+    # Rows by position, not by label (labels shortened alike must not share one bar); the
+    # label font size is fixed so a kernel's rcParams cannot widen them past the margin;
+    # parse_math off: a "$" in an id is text, not the start of maths that fails to parse.
+    labels = [_short(f"Lesson {r['lesson']}", _LABEL_CHARS) for r in rows]
+    places = range(len(rows))
+    ax.barh(places, [r["score_pct"] or 0 for r in rows], color="#2563eb")
+    ax.set_yticks(places, labels, fontsize=_LABEL_PT, parse_math=False)
     for y, r in enumerate(rows):
         # the tags sit right of the axis, so the percentage axis ends at 100%
         tag = f"{r['score_pct']:g}% ({_answered_text(r, short=True)})" if r["answered"] else "not started"
-        ax.text(102, y, tag, va="center", fontsize=8, clip_on=False)
+        ax.text(102, y, tag, va="center", fontsize=8, clip_on=False, parse_math=False)
     ax.set_xlim(0, 100)
     ax.set_xlabel("Best score on answered questions (%)")
     ax.invert_yaxis()
