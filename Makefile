@@ -14,7 +14,8 @@ ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 # `make test JOBS=0` (-n 0 runs in one process). Extra pytest options: PYTEST_ARGS="-k maps".
 JOBS   ?= 2
 PARALLEL := -n $(JOBS) --dist loadfile --no-loadscope-reorder
-# JupyterLab settings the course ships (binder/labconfig: no "Jupyter news?" pop-up),
+# JupyterLab settings the course ships (binder/labconfig: no "Jupyter news?" pop-up, widget
+# messages on the kernel's main thread in the order sent),
 # copied into the venv, where `jupyter lab` reads them; Binder's postBuild does the same.
 LAB_DEFAULTS := $(VENV)/etc/jupyter/labconfig/default_setting_overrides.json
 

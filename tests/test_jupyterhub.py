@@ -680,7 +680,7 @@ print(json.dumps(host.teams))""")
             rid = rnd["id"]
             # ana moves first; then what ben can see before the round resolves, and ana after ben moved.
             said = kernels["ana"].json(MOVE_CODE.format(option=hist[rid]["seoul"]))
-            assert said == {"said": f"Move saved for {rid}: {hist[rid]['seoul']}. You can change it until "
+            assert said == {"said": f"Move saved for round {rid}: {hist[rid]['seoul']}. You can change it until "
                                     "the instructor resolves the round.\n", "mine": hist[rid]["seoul"]}
             seen = {"ben": kernels["ben"].json(PEEK_CODE.format(other="ana", game=GAME, round=rid))}
             kernels["ben"].json(MOVE_CODE.format(option=hist[rid]["tokyo"]))

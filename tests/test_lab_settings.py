@@ -1,6 +1,8 @@
 """The course's JupyterLab defaults (binder/labconfig) hold and are installed by
 `make lab` and Binder's postBuild: no "Would you like to get notified about official
-Jupyter news?" pop-up on a student's first open (issue 16, item 12).
+Jupyter news?" pop-up on a student's first open (issue 16, item 12), and widget messages
+handled in the order they were sent (comms over subshells off; helpers/answer_watch.py
+says why). The browser tests' JupyterLab reads the same file (tools/screenshots.py).
 
 Checked in Chromium by hand on 1 Dec 2026: JupyterLab 4.6 from `make lab` showed no
 news toast within 20 s of opening lesson 00; the same server without the file showed it.
@@ -28,6 +30,21 @@ def test_defaults_turn_news_off_with_values_the_schema_accepts():
     assert set(data[NOTIFICATION]) <= set(props)
 
 
+KERNELS = "@jupyterlab/apputils-extension:kernels-settings"
+
+
+def test_defaults_keep_widget_messages_on_the_kernels_main_thread():
+    # JupyterLab 4.6's default sends a widget's messages to a kernel subshell (a thread):
+    # a choice and the Check click right after it could then be handled in either order,
+    # and a callback could draw with matplotlib while a cell does (jupyterlab#19719)
+    data = json.loads(DEFAULTS.read_text(encoding="utf-8"))
+    assert data[KERNELS] == {"commsOverSubshells": "disabled"}
+    schema_file = (Path(sys.prefix) / "share" / "jupyter" / "lab" / "schemas" / "@jupyterlab"
+                   / "apputils-extension" / "kernels-settings.json")
+    prop = json.loads(schema_file.read_text(encoding="utf-8"))["properties"]["commsOverSubshells"]
+    assert {"const": "disabled", "title": "Disabled"} in prop["oneOf"]
+
+
 def test_jupyterlab_reads_the_file_from_a_labconfig_dir(monkeypatch, tmp_path):
     # JupyterLab's own loader, with the course's folder on the config path as the
     # environment's etc/jupyter is after `make lab` or postBuild.
@@ -37,6 +54,7 @@ def test_jupyterlab_reads_the_file_from_a_labconfig_dir(monkeypatch, tmp_path):
     overrides, error = _get_overrides(str(tmp_path))
     assert not error
     assert overrides[NOTIFICATION]["fetchNews"] == "false"
+    assert overrides[KERNELS]["commsOverSubshells"] == "disabled"
 
 
 def test_make_lab_and_postbuild_install_it_into_the_environment():

@@ -15,6 +15,9 @@ except under ``CI=true`` (conftest.py).
 from __future__ import annotations
 
 
+import json
+import urllib.request
+
 import pytest
 
 from conftest import browser_missing, skip_or_fail
@@ -207,3 +210,13 @@ def test_on_a_narrow_screen_with_the_side_panel_open_choices_wrap_apart_and_noth
 def _artifact(name: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS / name
+
+
+def test_the_jupyterlab_under_test_has_the_course_defaults(server):
+    """The schema JupyterLab serves carries the course's default (binder/labconfig): widget
+    messages reach the kernel's main thread in the order they were sent, as for students
+    (tests/test_lab_settings.py checks the file and how it is installed)."""
+    url = server.url("/lab/api/settings/@jupyterlab/apputils-extension:kernels-settings")
+    with urllib.request.urlopen(url, timeout=30) as r:
+        schema = json.load(r)["schema"]
+    assert schema["properties"]["commsOverSubshells"]["default"] == "disabled"

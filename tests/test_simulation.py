@@ -334,7 +334,7 @@ def test_the_seat_panel_before_and_after_the_deal(tmp_path):
     menu, button, out = panel.widget.children[2:]
     menu.value = "hold"
     button.click()
-    assert "Move saved for r1: hold" in out.outputs[0]["text"]
+    assert "Move saved for round r1: hold" in out.outputs[0]["text"]
     assert host.waiting_for() == ["Team Green", "Team Red"]
 
 

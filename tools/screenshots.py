@@ -159,6 +159,9 @@ def lab_server(root_dir: Path = ROOT, startup_timeout: float = 90):
         JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"),
         JUPYTER_RUNTIME_DIR=str(state / "runtime"),
         JUPYTER_CONFIG_DIR=str(state / "config"),
+        # the course's JupyterLab defaults (binder/labconfig), as `make lab` and Binder
+        # install them: the tests see the JupyterLab students get
+        JUPYTER_CONFIG_PATH=os.pathsep.join(filter(None, [str(ROOT / "binder"), os.environ.get("JUPYTER_CONFIG_PATH")])),
         MPLBACKEND="module://matplotlib_inline.backend_inline",
         PYTHONUNBUFFERED="1",
     )

@@ -71,7 +71,7 @@ def changed_html(button: str = "Check") -> str:
     (see :mod:`helpers.answer_watch`); the other exercises with a verdict use it too."""
     word, colour = _CHANGED
     return render("quiz/feedback.html", word=word, colour=colour, score="",
-                  lines=[f"Press {button} again for the answer now chosen."])
+                  lines=[f"Press {button} again to check your new answer."])
 
 
 def feedback_html(result: Result) -> str:

@@ -97,20 +97,37 @@ def seat_panel(seat):
         menu = w.Dropdown(options=[(label, oid) for oid, label in seat.options()], layout=w.Layout(width="95%"))
         button = w.Button(description="Submit our move", button_style="primary")
 
+        def moved_on() -> bool:
+            """Whether the instructor has resolved this panel's round since it was built."""
+            try:
+                now = seat.current_round()
+            except CourseError:
+                return False  # the submit below gives the plain message
+            if now is not None and now["id"] == rnd["id"]:
+                return False
+            _say(out, f"Round {rnd['id']} has been resolved: run this cell again for "
+                      + ("the next round." if now is not None else "the results."))
+            return True
+
         def click(_b):
             move = menu.value
+            if moved_on():
+                return
             try:
                 seat.submit(move)
-                _say(out, f"Move saved for {rnd['id']}: {move}. "
+                _say(out, f"Move saved for round {rnd['id']}: {move}. "
                           "You can change it until the instructor resolves the round.")
                 watch.judged(move)
             except CourseError as exc:
                 _say(out, str(exc))
 
+        def changed():
+            if not moved_on():
+                _say(out, f"Your choice has changed since the move saved for round {rnd['id']}: press "
+                          f"\u201c{button.description}\u201d to save this one.")
+
         # what the panel says was saved is the move on screen (helpers.answer_watch)
-        watch = AnswerWatch([menu], lambda: menu.value, lambda: _say(
-            out, f"Your choice has changed since the move saved for {rnd['id']}: press "
-                 f"\u201c{button.description}\u201d to save this one."))
+        watch = AnswerWatch([menu], lambda: menu.value, changed)
         button.on_click(click)
         try:
             brief_part = seat.brief_html()
