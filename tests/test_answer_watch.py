@@ -54,12 +54,19 @@ def test_the_scale_summary_gives_way_when_a_placement_changes_after_check():
     assert shown.positions.value  # the course's positions, once shown, stay
 
 
-def test_a_team_is_told_when_its_choice_differs_from_the_move_saved(tmp_path):
-    teams = ["Team Blue", "Team Green", "Team Red"]
-    host = sim.ClassGame.start("gsomia_2019", "week9", teams, folder=tmp_path)
+TEAMS = ["Team Blue", "Team Green", "Team Red"]
+
+
+def _dealt_panel(folder):
+    """A class game in ``folder``, dealt; Team Blue's move panel's menu, button and output."""
+    host = sim.ClassGame.start("gsomia_2019", "week9", TEAMS, folder=folder)
     host.deal()
-    panel = sim.join("week9", "Team Blue", folder=tmp_path).move_panel()
-    menu, button, out = panel.widget.children[2:]
+    panel = sim.join("week9", "Team Blue", folder=folder).move_panel()
+    return (host, *panel.widget.children[2:])
+
+
+def test_a_team_is_told_when_its_choice_differs_from_the_move_saved(tmp_path):
+    _host, menu, button, out = _dealt_panel(tmp_path)
     other = next(v for _label, v in menu.options if v != "hold")
     menu.value = "hold"
     button.click()
@@ -72,16 +79,11 @@ def test_a_team_is_told_when_its_choice_differs_from_the_move_saved(tmp_path):
     assert f"Move saved for round r1: {other}" in out.outputs[0]["text"]
 
 
-
 def test_a_panel_left_on_screen_after_its_round_is_resolved_says_so_and_saves_nothing(tmp_path):
-    teams = ["Team Blue", "Team Green", "Team Red"]
-    host = sim.ClassGame.start("gsomia_2019", "week9", teams, folder=tmp_path)
-    host.deal()
-    panel = sim.join("week9", "Team Blue", folder=tmp_path).move_panel()
-    menu, button, out = panel.widget.children[2:]
+    host, menu, button, out = _dealt_panel(tmp_path)
     menu.value = "hold"
     button.click()
-    for team in teams[1:]:
+    for team in TEAMS[1:]:
         seat = sim.join("week9", team, folder=tmp_path)
         seat.submit(seat.options()[0][0])
     host.resolve()  # round r1 is over; the panel still shows its menu
